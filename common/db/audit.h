@@ -1,0 +1,47 @@
+// The audit trail: one record per state change, in the owning service's
+// database, written in the same transaction as the change.
+#ifndef DUBAN_COMMON_DB_AUDIT_H_
+#define DUBAN_COMMON_DB_AUDIT_H_
+
+#include <string>
+#include <vector>
+
+#include <cppconn/connection.h>
+#include <google/protobuf/message.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/db/pool.h"
+#include "duban/common/v1/common.pb.h"
+
+namespace duban::db {
+
+struct AuditEntry {
+  std::string actor;
+  absl::Time at;
+  std::string action;
+  std::string entity_type;
+  std::string entity_id;
+  // Null pointers mean "did not exist" (before a creation, after a deletion).
+  const google::protobuf::Message* before = nullptr;
+  const google::protobuf::Message* after = nullptr;
+  std::string request_id;
+};
+
+// Writes one record on `conn` (inside the caller's transaction).
+absl::Status WriteAudit(sql::Connection& conn, const AuditEntry& entry);
+
+struct AuditPage {
+  std::vector<duban::common::v1::AuditRecord> records;
+  std::string next_page_token;
+};
+
+// Records matching `filter`, oldest first (by time, then insertion order).
+// INVALID_ARGUMENT "page_token: ..." for a token this call did not hand out.
+absl::StatusOr<AuditPage> ListAudit(ConnectionPool& pool,
+                                    const duban::common::v1::AuditFilter& filter,
+                                    int page_size, const std::string& page_token);
+
+}  // namespace duban::db
+
+#endif  // DUBAN_COMMON_DB_AUDIT_H_

@@ -1,0 +1,31 @@
+// Versioned schema migrations, applied at start-up.
+#ifndef DUBAN_COMMON_DB_MIGRATE_H_
+#define DUBAN_COMMON_DB_MIGRATE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "common/db/pool.h"
+
+namespace duban::db {
+
+struct Migration {
+  int version;
+  std::string name;
+  // One or more statements separated by ";" at the end of a line.
+  std::string sql;
+};
+
+// Applies, in order, the migrations newer than the database's recorded
+// version, each recorded in `schema_migrations` once applied. Two replicas
+// starting at once serialize on a named lock (GET_LOCK), so each migration
+// runs once. Also creates the tables common/ itself needs (request log, audit,
+// outbox, applied events). FAILED_PRECONDITION when the database is newer than
+// this binary knows.
+absl::Status Migrate(ConnectionPool& pool, const std::string& service,
+                     const std::vector<Migration>& migrations);
+
+}  // namespace duban::db
+
+#endif  // DUBAN_COMMON_DB_MIGRATE_H_

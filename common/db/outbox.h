@@ -1,0 +1,113 @@
+// Events between services: a transactional outbox on the sending side, a
+// deduplicating sink on the receiving side. Delivery is at least once; the
+// receiver applies each event once.
+#ifndef DUBAN_COMMON_DB_OUTBOX_H_
+#define DUBAN_COMMON_DB_OUTBOX_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <cppconn/connection.h>
+#include <google/protobuf/message.h>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "common/db/pool.h"
+#include "duban/events/v1/events.grpc.pb.h"
+
+namespace duban::db {
+
+// Adds an event for `destination` (a service name such as "scheduler") on
+// `conn`, inside the caller's transaction, so the event exists if and only if
+// the change that caused it commits. Events with the same `ordering_key` reach
+// the destination in the order they were enqueued.
+absl::Status EnqueueEvent(sql::Connection& conn, const std::string& destination,
+                          const std::string& ordering_key,
+                          const google::protobuf::Message& payload, absl::Time now);
+
+struct OutboxOptions {
+  // This service's name; event ids are "<source>:<sequence>".
+  std::string source;
+  // Pause between background passes when there was nothing to deliver.
+  absl::Duration poll_interval = absl::Milliseconds(200);
+  absl::Duration initial_backoff = absl::Milliseconds(200);
+  absl::Duration max_backoff = absl::Seconds(30);
+  int batch_size = 100;
+  // Deadline of one Deliver call.
+  absl::Duration rpc_timeout = absl::Seconds(5);
+};
+
+struct DeliveryCounts {
+  int64_t delivered = 0;
+  // Due events left undelivered (destination down, or rejected).
+  int64_t pending = 0;
+  std::string detail;
+};
+
+// Delivers the outbox to its destinations, retrying with exponential backoff
+// (per destination, in real time) until acknowledged. Safe with several
+// replicas: rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED, and an
+// ordering key is only delivered by whoever holds its oldest row. Thread-safe.
+class OutboxRelay {
+ public:
+  using Stub = duban::events::v1::EventSinkService::StubInterface;
+
+  // `sinks` maps destination names to stubs; the relay does not own `pool`.
+  // `token` returns the bearer token to attach (the service identity).
+  OutboxRelay(ConnectionPool* pool, const Clock* clock, OutboxOptions options,
+              std::map<std::string, std::shared_ptr<Stub>> sinks,
+              std::function<std::string()> token);
+  ~OutboxRelay();
+
+  // Starts the background delivery thread.
+  void Start();
+  // Stops it, waiting for an in-flight pass to end.
+  void Stop();
+
+  // One pass over everything due, now, on the caller's thread; ignores
+  // backoff when `ignore_backoff` (used by the test clock's Settle).
+  absl::StatusOr<DeliveryCounts> DeliverPending(bool ignore_backoff);
+
+  // Undelivered events and the age of the oldest, for metrics.
+  absl::StatusOr<std::pair<int64_t, absl::Duration>> Backlog();
+
+ private:
+  void Run();
+
+  ConnectionPool* pool_;
+  const Clock* clock_;
+  const OutboxOptions options_;
+  const std::map<std::string, std::shared_ptr<Stub>> sinks_;
+  const std::function<std::string()> token_;
+  absl::Mutex pass_mu_;  // One pass at a time within the process.
+  absl::Mutex mu_;
+  std::map<std::string, absl::Time> retry_at_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, absl::Duration> backoff_ ABSL_GUARDED_BY(mu_);
+  absl::Notification stop_;
+  std::unique_ptr<std::thread> thread_;
+};
+
+// Applies one event inside the receiver's transaction. Returns OK to
+// acknowledge; an error status is returned to the sender, which retries.
+using EventHandler =
+    std::function<absl::Status(sql::Connection& conn, const duban::events::v1::Event& event)>;
+
+// Applies each event once: records its id in `applied_events` in the same
+// transaction as the handler's changes and skips ids already recorded.
+// Returns how many of `events`, in order, are now applied.
+absl::StatusOr<int> ApplyEvents(ConnectionPool& pool, const Clock& clock,
+                                const google::protobuf::RepeatedPtrField<
+                                    duban::events::v1::Event>& events,
+                                const EventHandler& handler);
+
+}  // namespace duban::db
+
+#endif  // DUBAN_COMMON_DB_OUTBOX_H_

@@ -1,0 +1,114 @@
+// A bounded pool of MariaDB/MySQL connections over Connector/C++ 1.1. A
+// connection serves one call at a time; the pool is how calls share them.
+#ifndef DUBAN_COMMON_DB_POOL_H_
+#define DUBAN_COMMON_DB_POOL_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <cppconn/connection.h>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace duban::db {
+
+struct DbOptions {
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  // When set, used instead of host and port.
+  std::string socket;
+  std::string user = "root";
+  std::string password;
+  std::string database;
+  int pool_size = 8;
+  // How long Acquire waits for a free connection before RESOURCE_EXHAUSTED.
+  absl::Duration acquire_timeout = absl::Seconds(5);
+  absl::Duration connect_timeout = absl::Seconds(2);
+};
+
+class ConnectionPool;
+
+// A connection borrowed from the pool; returned when destroyed. A connection
+// that failed at the network level is discarded instead of returned.
+class Lease {
+ public:
+  Lease(Lease&&) noexcept;
+  Lease& operator=(Lease&&) = delete;
+  ~Lease();
+
+  sql::Connection& operator*() const { return *conn_; }
+  sql::Connection* operator->() const { return conn_.get(); }
+  // Discards the connection on return (called after a connection-level error).
+  void MarkBroken() { broken_ = true; }
+
+ private:
+  friend class ConnectionPool;
+  Lease(ConnectionPool* pool, std::unique_ptr<sql::Connection> conn);
+  ConnectionPool* pool_;
+  std::unique_ptr<sql::Connection> conn_;
+  bool broken_ = false;
+};
+
+// Thread-safe. Connections are opened lazily, up to pool_size; when the
+// server is down, Acquire fails with UNAVAILABLE and the next call tries again,
+// so the pool recovers after a server restart without the service restarting.
+class ConnectionPool {
+ public:
+  explicit ConnectionPool(DbOptions options);
+  ~ConnectionPool();
+
+  absl::StatusOr<Lease> Acquire();
+
+  const DbOptions& options() const { return options_; }
+
+  // Connections currently open, idle or leased (for metrics).
+  int open_connections() const;
+
+ private:
+  friend class Lease;
+  absl::StatusOr<std::unique_ptr<sql::Connection>> Connect();
+  void Return(std::unique_ptr<sql::Connection> conn, bool broken);
+
+  const DbOptions options_;
+  mutable absl::Mutex mu_;
+  std::vector<std::unique_ptr<sql::Connection>> idle_ ABSL_GUARDED_BY(mu_);
+  int open_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// Maps a Connector/C++ error to a status: lost or refused connections are
+// UNAVAILABLE, deadlocks and lock wait timeouts ABORTED, duplicate keys
+// ALREADY_EXISTS, anything else INTERNAL. `what` prefixes the message.
+absl::Status SqlError(const std::exception& e, std::string_view what);
+
+// True when the status came from a connection-level failure.
+bool IsConnectionError(const absl::Status& status);
+
+// Runs `body` in one transaction (REPEATABLE READ) on a leased connection and
+// commits when it returns OK, rolls back otherwise. Connector exceptions thrown
+// by `body` become statuses by SqlError. Retries the whole body up to three
+// times on ABORTED (deadlock), so `body` must not have effects outside the
+// transaction.
+absl::Status InTransaction(ConnectionPool& pool,
+                           const std::function<absl::Status(sql::Connection&)>& body);
+
+// The same on a connection without a transaction (single statements, reads).
+absl::Status WithConnection(ConnectionPool& pool,
+                            const std::function<absl::Status(sql::Connection&)>& body);
+
+// Waits until the server answers, creating `options.database` if missing.
+// Logs each failed attempt (rate-limited); gives up after `timeout`.
+absl::Status WaitForDatabase(const DbOptions& options, absl::Duration timeout);
+
+// Stores an instant in a DATETIME(6) column holding UTC, and reads it back.
+std::string ToSqlTime(absl::Time t);
+absl::Time FromSqlTime(const std::string& text);
+
+}  // namespace duban::db
+
+#endif  // DUBAN_COMMON_DB_POOL_H_

@@ -1,0 +1,131 @@
+// Everything a service binary shares: configuration from flags and the
+// environment, the clock, the database pool and its migrations, the metrics
+// registry, authentication, clients of the other services, and a gRPC server
+// with health checking, reflection, metrics and graceful shutdown.
+//
+// A service's main() reads:
+//   auto runtime = duban::Runtime::Start(argc, argv, "tasks", tasks::Migrations());
+//   if (!runtime.ok()) return 1;
+//   TasksServiceImpl service(...);
+//   (*runtime)->AddService(&service);
+//   return (*runtime)->Serve();
+#ifndef DUBAN_COMMON_RUNTIME_H_
+#define DUBAN_COMMON_RUNTIME_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/channel.h>
+#include <grpcpp/server.h>
+#include <prometheus/registry.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/auth.h"
+#include "common/clock.h"
+#include "common/db/migrate.h"
+#include "common/db/outbox.h"
+#include "common/db/pool.h"
+
+namespace duban {
+
+// Every setting of a service. Each comes from a flag, or else from the
+// environment variable DUBAN_<FLAG IN UPPER CASE>, or else its default
+// (documented in the README and by --help).
+struct ServiceConfig {
+  std::string service;
+  std::string listen_host = "127.0.0.1";
+  int port = 0;          // Default per service: 50051..50056.
+  int metrics_port = 0;  // Default per service: 9101..9106; -1 disables.
+  db::DbOptions db;      // database defaults to "duban_<service>".
+  std::string time_zone = "Asia/Shanghai";
+  // Empty: the real clock. Otherwise the shared test clock file.
+  std::string test_clock_file;
+  // Upper bound of threads serving RPCs (sync server).
+  int max_threads = 16;
+  absl::Duration shutdown_grace = absl::Seconds(10);
+  absl::Duration db_wait = absl::Seconds(60);
+  AuthOptions auth;
+  // Addresses of the other services by name ("registry" -> "127.0.0.1:50051").
+  std::map<std::string, std::string> peers;
+};
+
+// The default gRPC and metrics ports of each service.
+int DefaultPort(const std::string& service);
+int DefaultMetricsPort(const std::string& service);
+
+// Parses flags and the environment. INVALID_ARGUMENT naming the setting.
+absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, const std::string& service);
+
+// Units of work done by a test clock Settle call.
+struct SettleCounts {
+  int64_t work_done = 0;
+  int64_t pending = 0;
+  std::string detail;
+};
+
+class Runtime {
+ public:
+  // Loads the configuration, opens the clock, waits for and migrates the
+  // database, starts the metrics endpoint and resolves peers. Logs each step;
+  // returns the first failure.
+  static absl::StatusOr<std::unique_ptr<Runtime>> Start(int argc, char** argv,
+                                                       const std::string& service,
+                                                       const std::vector<db::Migration>& migrations);
+  ~Runtime();
+
+  const ServiceConfig& config() const { return config_; }
+  const Clock& clock() const { return *clock_; }
+  absl::TimeZone zone() const { return zone_; }
+  db::ConnectionPool& pool() { return *pool_; }
+  prometheus::Registry& metrics() { return *metrics_; }
+  const TokenVerifier& verifier() const { return *verifier_; }
+
+  // Resolves principals through the registry service (the registry itself
+  // replaces it with a local resolver before serving).
+  PrincipalResolver& principals() { return *principals_; }
+  void SetPrincipalResolver(std::unique_ptr<PrincipalResolver> resolver);
+
+  // A channel to a peer service, authenticated as this service.
+  std::shared_ptr<grpc::Channel> Channel(const std::string& peer);
+  // The service identity's bearer token (refreshed before it expires).
+  std::string ServiceToken();
+
+  // An outbox relay delivering to the named peers' EventSinkService; started
+  // by Serve, stopped at shutdown, and settled by the test clock.
+  db::OutboxRelay& Outbox(const std::vector<std::string>& destinations);
+
+  // Registers an RPC service (not owned; must outlive Serve).
+  void AddService(grpc::Service* service);
+  // Work the test clock's Settle runs (besides the outbox), e.g. firing rungs.
+  void AddSettleWork(std::function<absl::StatusOr<SettleCounts>()> work);
+  // Background loops to start when serving and stop at shutdown.
+  void AddBackground(std::function<void()> start, std::function<void()> stop);
+
+  // Builds and runs the server until SIGTERM or SIGINT, then shuts down
+  // gracefully: health NOT_SERVING, in-flight calls finish (up to
+  // shutdown_grace), background loops stop. Returns the exit code.
+  int Serve();
+
+ private:
+  Runtime() = default;
+  struct Impl;
+  ServiceConfig config_;
+  std::unique_ptr<Clock> clock_;
+  absl::TimeZone zone_;
+  std::unique_ptr<db::ConnectionPool> pool_;
+  std::shared_ptr<prometheus::Registry> metrics_;
+  std::unique_ptr<TokenVerifier> verifier_;
+  std::unique_ptr<PrincipalResolver> principals_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Bearer token metadata for a client call.
+void AttachToken(grpc::ClientContext& context, const std::string& token);
+
+}  // namespace duban
+
+#endif  // DUBAN_COMMON_RUNTIME_H_
