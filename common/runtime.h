@@ -65,6 +65,9 @@ struct SettleCounts {
   int64_t work_done = 0;
   int64_t pending = 0;
   std::string detail;
+  // The earliest instant after now with scheduled work (InfiniteFuture: none).
+  // Settle reports the minimum over all work as SettleResponse.next_due_at.
+  absl::Time next_due = absl::InfiniteFuture();
 };
 
 class Runtime {

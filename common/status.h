@@ -32,6 +32,11 @@
 
 namespace duban {
 
+// Debian's Abseil is built with its own absl::string_view (not an alias of
+// std::string_view), so absl::StrCat and friends do not take std::string_view
+// directly: wrap it with AbslView(s).
+inline absl::string_view AbslView(std::string_view s) { return {s.data(), s.size()}; }
+
 // INVALID_ARGUMENT whose message names the field first: "<field>: <problem>".
 absl::Status InvalidField(std::string_view field, std::string_view problem);
 

@@ -23,8 +23,16 @@ struct Migration {
 // runs once. Also creates the tables common/ itself needs (request log, audit,
 // outbox, applied events). FAILED_PRECONDITION when the database is newer than
 // this binary knows.
+// INVALID_ARGUMENT when `migrations` are not in strictly increasing order of
+// positive versions; what a statement fails with otherwise (UNAVAILABLE when
+// the server is unreachable). Migration times are operational metadata and
+// come from the real clock. Thread-safe.
 absl::Status Migrate(ConnectionPool& pool, const std::string& service,
                      const std::vector<Migration>& migrations);
+
+// The statements of a migration: split where a line ends with ";", without
+// the ";", skipping blank lines and whole-line "--" comments.
+std::vector<std::string> SplitSqlStatements(const std::string& sql);
 
 }  // namespace duban::db
 

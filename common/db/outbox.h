@@ -69,18 +69,37 @@ class OutboxRelay {
 
   // Starts the background delivery thread.
   void Start();
-  // Stops it, waiting for an in-flight pass to end.
+  // Stops it, waiting for an in-flight pass to end. The relay cannot be
+  // started again. Start and Stop are called from one thread.
   void Stop();
 
   // One pass over everything due, now, on the caller's thread; ignores
-  // backoff when `ignore_backoff` (used by the test clock's Settle).
+  // backoff when `ignore_backoff` (used by the test clock's Settle). A
+  // destination that refuses is counted in `pending` and backs off; database
+  // errors are returned (UNAVAILABLE while the server is down).
   absl::StatusOr<DeliveryCounts> DeliverPending(bool ignore_backoff);
 
-  // Undelivered events and the age of the oldest, for metrics.
+  // Undelivered events for this relay's destinations and the age of the
+  // oldest (by the injected clock), for metrics.
   absl::StatusOr<std::pair<int64_t, absl::Duration>> Backlog();
 
  private:
+  // How one batch went: events acknowledged, whether more may be waiting, and
+  // why the destination refused (empty when it did not).
+  struct BatchOutcome {
+    int64_t delivered = 0;
+    bool more = false;
+    std::string error;
+  };
+
   void Run();
+  // True while `destination` is backing off after a failure.
+  bool Waiting(const std::string& destination);
+  // Delivers batches to one destination until it is drained or refuses.
+  absl::StatusOr<int64_t> DeliverTo(const std::string& destination, Stub& stub);
+  BatchOutcome DeliverBatch(sql::Connection& conn, const std::string& destination, Stub& stub);
+  void NoteFailure(const std::string& destination, const std::string& error);
+  void NoteSuccess(const std::string& destination);
 
   ConnectionPool* pool_;
   const Clock* clock_;
@@ -101,8 +120,11 @@ using EventHandler =
     std::function<absl::Status(sql::Connection& conn, const duban::events::v1::Event& event)>;
 
 // Applies each event once: records its id in `applied_events` in the same
-// transaction as the handler's changes and skips ids already recorded.
-// Returns how many of `events`, in order, are now applied.
+// transaction as the handler's changes (one transaction per event) and skips
+// ids already recorded. Stops at the first event that fails. Returns how many
+// of `events`, in order, are now applied; when the very first one fails, its
+// error instead (so a sink answers either the error, or OK with
+// applied_count < size and the sender retries the rest). Thread-safe.
 absl::StatusOr<int> ApplyEvents(ConnectionPool& pool, const Clock& clock,
                                 const google::protobuf::RepeatedPtrField<
                                     duban::events::v1::Event>& events,

@@ -63,6 +63,10 @@ class ConnectionPool {
   explicit ConnectionPool(DbOptions options);
   ~ConnectionPool();
 
+  // A connection, idle or newly opened. RESOURCE_EXHAUSTED when none frees up
+  // within acquire_timeout; UNAVAILABLE "database unavailable: ..." when a new
+  // one cannot be opened. Idle connections are checked before reuse, so one
+  // that died while the server restarted is replaced, not handed out.
   absl::StatusOr<Lease> Acquire();
 
   const DbOptions& options() const { return options_; }
@@ -75,9 +79,14 @@ class ConnectionPool {
   absl::StatusOr<std::unique_ptr<sql::Connection>> Connect();
   void Return(std::unique_ptr<sql::Connection> conn, bool broken);
 
+  struct IdleConnection {
+    std::unique_ptr<sql::Connection> conn;
+    absl::Time returned_at;
+  };
+
   const DbOptions options_;
   mutable absl::Mutex mu_;
-  std::vector<std::unique_ptr<sql::Connection>> idle_ ABSL_GUARDED_BY(mu_);
+  std::vector<IdleConnection> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
@@ -93,8 +102,17 @@ bool IsConnectionError(const absl::Status& status);
 // commits when it returns OK, rolls back otherwise. Connector exceptions thrown
 // by `body` become statuses by SqlError. Retries the whole body up to three
 // times on ABORTED (deadlock), so `body` must not have effects outside the
-// transaction.
+// transaction. A connection found dead before the transaction began is
+// replaced; one lost later fails the call with UNAVAILABLE (the commit may or
+// may not have happened) and is discarded.
 absl::Status InTransaction(ConnectionPool& pool,
+                           const std::function<absl::Status(sql::Connection&)>& body);
+
+enum class Isolation { kRepeatableRead, kReadCommitted };
+
+// The same at a chosen isolation level. READ COMMITTED takes no gap locks, so
+// a long transaction holding a few rows does not block inserts next to them.
+absl::Status InTransaction(ConnectionPool& pool, Isolation isolation,
                            const std::function<absl::Status(sql::Connection&)>& body);
 
 // The same on a connection without a transaction (single statements, reads).
@@ -105,7 +123,9 @@ absl::Status WithConnection(ConnectionPool& pool,
 // Logs each failed attempt (rate-limited); gives up after `timeout`.
 absl::Status WaitForDatabase(const DbOptions& options, absl::Duration timeout);
 
-// Stores an instant in a DATETIME(6) column holding UTC, and reads it back.
+// Stores an instant in a DATETIME(6) column holding UTC (microseconds, clamped
+// to the column's range), and reads it back ("YYYY-MM-DD HH:MM:SS[.ffffff]";
+// InfinitePast() for text that is not such a time).
 std::string ToSqlTime(absl::Time t);
 absl::Time FromSqlTime(const std::string& text);
 

@@ -1,0 +1,48 @@
+// The walking skeleton's dispatch cycle, run against live services on the
+// shared test clock: the form-2 registry, a meeting of its second leader,
+// minutes with two items for two units, one item completed, the clock moved
+// past both deadlines, one supervision case, and the month's circular.
+#ifndef DUBAN_CLI_DUBANCTL_CYCLE_H_
+#define DUBAN_CLI_DUBANCTL_CYCLE_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "cli/dubanctl/session.h"
+#include "duban/reporting/v1/reporting.pb.h"
+#include "duban/tasks/v1/tasks.pb.h"
+
+namespace duban::client {
+
+struct CycleInputs {
+  std::string matters_csv;
+  std::string liaisons_csv;
+};
+
+struct CycleResult {
+  std::string completed_item_id;
+  std::string open_item_id;
+  std::string open_unit_id;
+  duban::reporting::v1::Circular circular;
+};
+
+// The cycle's steps, for tests that need part of it.
+//
+// Imports form 2 and the unit liaisons, and adds a supervision group member.
+absl::Status ImportSample(Session& session, const CycleInputs& inputs, std::ostream& out);
+// 李四 (row 2) holds a meeting on 2026-09-28 10:00; 发改局 drafts minutes with
+// two items (统计局 due 2026-10-12, 应急局 due 2026-10-14); they are routed,
+// signed off and issued; the clock moves to 11:00 and the items reach tasks.
+absl::StatusOr<std::vector<duban::tasks::v1::Item>> IssueSampleMinutes(Session& session,
+                                                                       std::ostream& out);
+
+// Runs the cycle, printing each step to `out`. The clock must be at or before
+// 2026-09-28 09:00 local; the cycle ends on 2026-10-20 12:00 local.
+absl::StatusOr<CycleResult> RunThinCycle(Session& session, const CycleInputs& inputs,
+                                         std::ostream& out);
+
+}  // namespace duban::client
+
+#endif  // DUBAN_CLI_DUBANCTL_CYCLE_H_

@@ -1,0 +1,49 @@
+// dubanctl: what an office clerk or an operator does from a terminal.
+//
+//   dubanctl health [--service=NAME]          health of the six services
+//   dubanctl token SUBJECT_OR_NAME            a development token (from the local secret)
+//   dubanctl import-matters FILE.csv          import form 2 (the matter registry)
+//   dubanctl import-liaisons FILE.csv         import unit liaisons (unit, name, phone)
+//   dubanctl import-calendar FILE.csv         import the work calendar (date, kind, name)
+//   dubanctl units | people | matters         list the registry
+//   dubanctl clock now | advance-to TIME | advance DURATION | settle
+//   dubanctl cycle --matters=F --liaisons=F   run the walking-skeleton dispatch cycle
+//   dubanctl circular --month=YYYY-MM         show a month's circular
+//
+// Commands act as --as (a person's name or id; default "admin"). Addresses,
+// the token secret and the test clock come from the services' flags or their
+// DUBAN_* environment variables (--registry_addr, --jwt_secret_file,
+// --test_clock_file, ...).
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "cli/dubanctl/commands.h"
+
+ABSL_FLAG(std::string, as, "admin", "The person (name or id) the command acts as.");
+ABSL_FLAG(std::string, service, "", "health: only this service.");
+ABSL_FLAG(std::string, matters, "examples/dispatch_matters.csv", "cycle: form 2 as CSV.");
+ABSL_FLAG(std::string, liaisons, "examples/unit_liaisons.csv", "cycle: unit liaisons as CSV.");
+ABSL_FLAG(std::string, month, "", "circular: the month, YYYY-MM.");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("dubanctl COMMAND [ARGS] [--flags]; see the README");
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> args(positional.begin() + 1, positional.end());
+  if (args.empty()) {
+    std::cerr << "usage: dubanctl COMMAND [ARGS]; commands: health token import-matters "
+                 "import-liaisons import-calendar units people matters clock cycle circular\n";
+    return 2;
+  }
+  duban::client::CommandFlags flags;
+  flags.as = absl::GetFlag(FLAGS_as);
+  flags.service = absl::GetFlag(FLAGS_service);
+  flags.matters = absl::GetFlag(FLAGS_matters);
+  flags.liaisons = absl::GetFlag(FLAGS_liaisons);
+  flags.month = absl::GetFlag(FLAGS_month);
+  return duban::client::RunCommand(args, flags, std::cout, std::cerr);
+}

@@ -1,0 +1,262 @@
+#include "services/minutes/minutes_store.h"
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <memory>
+#include <sstream>
+#include <variant>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "common/db/pool.h"
+#include "common/status.h"
+#include "common/time_util.h"
+
+namespace duban::minutes {
+namespace {
+
+using Param = std::variant<std::string, int64_t>;
+
+// Parameters bound in order, and blobs kept alive until the statement runs.
+class Statement {
+ public:
+  Statement(sql::Connection& conn, const std::string& text)
+      : statement_(conn.prepareStatement(text)) {}
+
+  Statement& Bind(const std::vector<Param>& params) {
+    for (const Param& param : params) {
+      if (const auto* text = std::get_if<std::string>(&param)) {
+        statement_->setString(++index_, *text);
+      } else {
+        statement_->setInt64(++index_, std::get<int64_t>(param));
+      }
+    }
+    return *this;
+  }
+  Statement& Null() {
+    statement_->setNull(++index_, sql::DataType::VARCHAR);
+    return *this;
+  }
+  Statement& Blob(const google::protobuf::Message& message) {
+    blobs_.push_back(std::make_unique<std::istringstream>(message.SerializeAsString()));
+    statement_->setBlob(++index_, blobs_.back().get());
+    return *this;
+  }
+  int Update() { return statement_->executeUpdate(); }
+  std::unique_ptr<sql::ResultSet> Query() {
+    return std::unique_ptr<sql::ResultSet>(statement_->executeQuery());
+  }
+
+ private:
+  std::unique_ptr<sql::PreparedStatement> statement_;
+  std::vector<std::unique_ptr<std::istringstream>> blobs_;
+  int index_ = 0;
+};
+
+template <typename T>
+absl::StatusOr<T> ReadBody(sql::ResultSet& rows) {
+  std::unique_ptr<std::istream> blob(rows.getBlob("body"));
+  std::ostringstream bytes;
+  bytes << blob->rdbuf();
+  T message;
+  if (!message.ParseFromString(bytes.str())) {
+    return absl::DataLossError("stored message does not parse");
+  }
+  return message;
+}
+
+template <typename T>
+absl::StatusOr<std::vector<T>> ReadBodies(sql::ResultSet& rows) {
+  std::vector<T> messages;
+  while (rows.next()) {
+    DUBAN_ASSIGN_OR_RETURN(T message, ReadBody<T>(rows));
+    messages.push_back(std::move(message));
+  }
+  return messages;
+}
+
+// "WHERE a = ? AND b = ?" from the conditions that apply, or "".
+std::string Where(const std::vector<std::string>& conditions) {
+  return conditions.empty() ? "" : " WHERE " + absl::StrJoin(conditions, " AND ");
+}
+
+std::string Limit(const PageRequest& page) {
+  return absl::StrCat(" LIMIT ", page.limit, " OFFSET ", page.offset);
+}
+
+}  // namespace
+
+absl::StatusOr<PageRequest> ParsePage(const std::string& page_token, int page_size) {
+  if (page_size < 0) return InvalidField("page_size", "must not be negative");
+  PageRequest page;
+  page.limit = page_size == 0 ? 50 : std::min(page_size, 500);
+  if (page_token.empty()) return page;
+  if (page_token[0] != 'o' || !absl::SimpleAtoi(page_token.substr(1), &page.offset) ||
+      page.offset < 0) {
+    return InvalidField("page_token", "not a token this list handed out");
+  }
+  return page;
+}
+
+std::string NextPageToken(const PageRequest& page, size_t rows_returned) {
+  if (rows_returned < static_cast<size_t>(page.limit)) return "";
+  return absl::StrCat("o", page.offset + page.limit);
+}
+
+absl::Status MinutesStore::InsertEvent(sql::Connection& conn, const v1::DispatchEvent& event) {
+  Statement(conn,
+            "INSERT INTO dispatch_events (id, leader_id, kind, held_at, held_on, "
+            "drafting_unit_id, recorded_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .Bind({event.id(), event.leader_id(), int64_t{event.kind()},
+             db::ToSqlTime(FromProto(event.held_at())),
+             absl::StrFormat("%04d-%02d-%02d", event.held_on().year(), event.held_on().month(),
+                             event.held_on().day()),
+             event.drafting_unit_id(), db::ToSqlTime(FromProto(event.recorded_at()))})
+      .Blob(event)
+      .Update();
+  return absl::OkStatus();
+}
+
+absl::Status MinutesStore::UpdateEvent(sql::Connection& conn, const v1::DispatchEvent& event) {
+  Statement(conn, "UPDATE dispatch_events SET body = ? WHERE id = ?")
+      .Blob(event)
+      .Bind({event.id()})
+      .Update();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::DispatchEvent> MinutesStore::LoadEvent(sql::Connection& conn,
+                                                          const std::string& event_id,
+                                                          bool for_update) {
+  auto rows = Statement(conn, absl::StrCat("SELECT body FROM dispatch_events WHERE id = ?",
+                                           for_update ? " FOR UPDATE" : ""))
+                  .Bind({event_id})
+                  .Query();
+  if (!rows->next()) return absl::NotFoundError(absl::StrCat("dispatch event ", event_id,
+                                                             " not found"));
+  return ReadBody<v1::DispatchEvent>(*rows);
+}
+
+absl::StatusOr<std::vector<v1::DispatchEvent>> MinutesStore::ListEvents(
+    sql::Connection& conn, const EventFilter& filter, const PageRequest& page) {
+  std::vector<std::string> conditions;
+  std::vector<Param> params;
+  if (!filter.leader_id.empty()) {
+    conditions.push_back("leader_id = ?");
+    params.push_back(filter.leader_id);
+  }
+  if (filter.kind != v1::DISPATCH_EVENT_KIND_UNSPECIFIED) {
+    conditions.push_back("kind = ?");
+    params.push_back(int64_t{filter.kind});
+  }
+  if (filter.held_from) {
+    conditions.push_back("held_on >= ?");
+    params.push_back(FormatDay(*filter.held_from));
+  }
+  if (filter.held_to) {
+    conditions.push_back("held_on <= ?");
+    params.push_back(FormatDay(*filter.held_to));
+  }
+  auto rows = Statement(conn, absl::StrCat("SELECT body FROM dispatch_events", Where(conditions),
+                                           " ORDER BY held_at, id", Limit(page)))
+                  .Bind(params)
+                  .Query();
+  return ReadBodies<v1::DispatchEvent>(*rows);
+}
+
+absl::Status MinutesStore::SaveDocument(sql::Connection& conn, const v1::Document& document,
+                                        const std::optional<DocumentNumber>& number,
+                                        absl::Time created_at) {
+  if (number) {
+    DUBAN_ASSIGN_OR_RETURN(std::optional<std::string> holder,
+                           FindDocumentByNumber(conn, *number));
+    if (holder && *holder != document.id()) {
+      return absl::AlreadyExistsError(absl::StrCat("document_number: ", number->Canonical(),
+                                                   " is already used by document ", *holder));
+    }
+  }
+  Statement statement(
+      conn,
+      "INSERT INTO documents (id, event_id, leader_id, drafting_unit_id, kind, state, "
+      "number_prefix, number_year, number_serial, revision, created_at, body) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE kind = VALUES(kind), "
+      "state = VALUES(state), number_prefix = VALUES(number_prefix), "
+      "number_year = VALUES(number_year), number_serial = VALUES(number_serial), "
+      "revision = VALUES(revision), body = VALUES(body)");
+  statement.Bind({document.id(), document.event_id(), document.leader_id(),
+                  document.drafting_unit_id(), int64_t{document.kind()},
+                  int64_t{document.state()}});
+  if (number) {
+    statement.Bind({number->prefix, int64_t{number->year}, int64_t{number->serial}});
+  } else {
+    statement.Null().Null().Null();
+  }
+  statement.Bind({document.revision(), db::ToSqlTime(created_at)}).Blob(document);
+  try {
+    statement.Update();
+  } catch (const std::exception& e) {
+    const absl::Status status = db::SqlError(e, "saving the document");
+    if (status.code() == absl::StatusCode::kAlreadyExists && number) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("document_number: ", number->Canonical(), " is already used"));
+    }
+    return status;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Document> MinutesStore::LoadDocument(sql::Connection& conn,
+                                                       const std::string& document_id,
+                                                       bool for_update) {
+  auto rows = Statement(conn, absl::StrCat("SELECT body FROM documents WHERE id = ?",
+                                           for_update ? " FOR UPDATE" : ""))
+                  .Bind({document_id})
+                  .Query();
+  if (!rows->next()) {
+    return absl::NotFoundError(absl::StrCat("document ", document_id, " not found"));
+  }
+  return ReadBody<v1::Document>(*rows);
+}
+
+absl::StatusOr<std::optional<std::string>> MinutesStore::FindDocumentByNumber(
+    sql::Connection& conn, const DocumentNumber& number) {
+  auto rows = Statement(conn,
+                        "SELECT id FROM documents WHERE number_prefix = ? AND number_year = ? "
+                        "AND number_serial = ? FOR UPDATE")
+                  .Bind({number.prefix, int64_t{number.year}, int64_t{number.serial}})
+                  .Query();
+  if (!rows->next()) return std::optional<std::string>();
+  return std::optional<std::string>(rows->getString("id").asStdString());
+}
+
+absl::StatusOr<std::vector<v1::Document>> MinutesStore::ListDocuments(
+    sql::Connection& conn, const DocumentFilter& filter, const PageRequest& page) {
+  std::vector<std::string> conditions;
+  std::vector<Param> params;
+  if (!filter.leader_id.empty()) {
+    conditions.push_back("leader_id = ?");
+    params.push_back(filter.leader_id);
+  }
+  if (!filter.drafting_unit_id.empty()) {
+    conditions.push_back("drafting_unit_id = ?");
+    params.push_back(filter.drafting_unit_id);
+  }
+  if (filter.state != v1::DOCUMENT_STATE_UNSPECIFIED) {
+    conditions.push_back("state = ?");
+    params.push_back(int64_t{filter.state});
+  }
+  if (filter.kind != v1::DOCUMENT_KIND_UNSPECIFIED) {
+    conditions.push_back("kind = ?");
+    params.push_back(int64_t{filter.kind});
+  }
+  auto rows = Statement(conn, absl::StrCat("SELECT body FROM documents", Where(conditions),
+                                           " ORDER BY created_at, id", Limit(page)))
+                  .Bind(params)
+                  .Query();
+  return ReadBodies<v1::Document>(*rows);
+}
+
+}  // namespace duban::minutes

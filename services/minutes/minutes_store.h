@@ -1,0 +1,81 @@
+// The minutes service's tables: dispatch events and documents. Every function
+// runs on a connection the caller holds (inside its transaction when it
+// writes), so a change, its audit record and its events commit together.
+// Connector/C++ exceptions propagate to db::InTransaction / db::RunOnce, which
+// turn them into statuses.
+#ifndef DUBAN_SERVICES_MINUTES_MINUTES_STORE_H_
+#define DUBAN_SERVICES_MINUTES_MINUTES_STORE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <cppconn/connection.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "duban/minutes/v1/minutes.pb.h"
+#include "services/minutes/document_number.h"
+
+namespace duban::minutes {
+
+// One page of a list: rows [offset, offset + limit) of the filtered order.
+struct PageRequest {
+  int offset = 0;
+  int limit = 50;
+};
+
+// Reads a page token handed out by NextPageToken ("" is the first page) and a
+// page size (0: 50; at most 500). INVALID_ARGUMENT "page_token: ..." otherwise.
+absl::StatusOr<PageRequest> ParsePage(const std::string& page_token, int page_size);
+// The token of the page after `page` when it came back full, else "".
+std::string NextPageToken(const PageRequest& page, size_t rows_returned);
+
+struct EventFilter {
+  std::string leader_id;
+  v1::DispatchEventKind kind = v1::DISPATCH_EVENT_KIND_UNSPECIFIED;
+  std::optional<absl::CivilDay> held_from;
+  std::optional<absl::CivilDay> held_to;
+};
+
+struct DocumentFilter {
+  std::string leader_id;
+  std::string drafting_unit_id;
+  v1::DocumentState state = v1::DOCUMENT_STATE_UNSPECIFIED;
+  v1::DocumentKind kind = v1::DOCUMENT_KIND_UNSPECIFIED;
+};
+
+// Stateless; thread-safe.
+class MinutesStore {
+ public:
+  static absl::Status InsertEvent(sql::Connection& conn, const v1::DispatchEvent& event);
+  static absl::Status UpdateEvent(sql::Connection& conn, const v1::DispatchEvent& event);
+  // NOT_FOUND "dispatch event <id> not found". `for_update` locks the row.
+  static absl::StatusOr<v1::DispatchEvent> LoadEvent(sql::Connection& conn,
+                                                     const std::string& event_id, bool for_update);
+  // Ordered by held_at, then id.
+  static absl::StatusOr<std::vector<v1::DispatchEvent>> ListEvents(sql::Connection& conn,
+                                                                   const EventFilter& filter,
+                                                                   const PageRequest& page);
+
+  // Inserts or replaces a document (by id). `number` is its parsed number, if
+  // any. ALREADY_EXISTS "document_number: ..." when another document holds it.
+  static absl::Status SaveDocument(sql::Connection& conn, const v1::Document& document,
+                                   const std::optional<DocumentNumber>& number,
+                                   absl::Time created_at);
+  // NOT_FOUND "document <id> not found".
+  static absl::StatusOr<v1::Document> LoadDocument(sql::Connection& conn,
+                                                   const std::string& document_id,
+                                                   bool for_update);
+  // The id of the document holding `number`, if any.
+  static absl::StatusOr<std::optional<std::string>> FindDocumentByNumber(
+      sql::Connection& conn, const DocumentNumber& number);
+  // Ordered by creation, then id.
+  static absl::StatusOr<std::vector<v1::Document>> ListDocuments(sql::Connection& conn,
+                                                                 const DocumentFilter& filter,
+                                                                 const PageRequest& page);
+};
+
+}  // namespace duban::minutes
+
+#endif  // DUBAN_SERVICES_MINUTES_MINUTES_STORE_H_

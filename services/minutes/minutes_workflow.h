@@ -1,0 +1,81 @@
+// The minutes service's domain: recording dispatch events and taking their
+// documents from draft to issue. Knows nothing of gRPC; the caller has been
+// authenticated and admitted by the method policy, and this class checks what
+// the caller may do with the resource (a unit liaison acts for their unit, the
+// leader signs off their own events).
+//
+// Every change runs through db::RunOnce (a retried request id returns the
+// first answer) in one transaction with its audit record and its events:
+// DeadlineRegistered / DeadlineMet to the scheduler, DocumentIssued to tasks.
+#ifndef DUBAN_SERVICES_MINUTES_MINUTES_WORKFLOW_H_
+#define DUBAN_SERVICES_MINUTES_MINUTES_WORKFLOW_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/auth.h"
+#include "common/clock.h"
+#include "common/db/pool.h"
+#include "duban/minutes/v1/minutes.pb.h"
+#include "services/minutes/draft_deadline.h"
+#include "services/minutes/registry_directory.h"
+
+namespace duban::minutes {
+
+// Thread-safe; borrows everything it is given, which must outlive it.
+class MinutesWorkflow {
+ public:
+  MinutesWorkflow(db::ConnectionPool* pool, const Clock* clock, absl::TimeZone zone,
+                  RegistryDirectory* registry, DraftDeadlineOptions options = {});
+
+  // INVALID_ARGUMENT for a missing kind or time, a leader who is not a district
+  // leader, a matter that is unknown or not the leader's, an unknown unit.
+  // UNAVAILABLE when the registry cannot be asked.
+  absl::Status RecordDispatchEvent(const Caller& caller, const v1::RecordDispatchEventRequest& request,
+                                   v1::RecordDispatchEventResponse* response);
+  // Creates the event's draft or replaces its content. ALREADY_EXISTS for a
+  // document number in use; ABORTED when expected_revision is stale.
+  absl::Status SaveDraft(const Caller& caller, const v1::SaveDraftRequest& request,
+                         v1::SaveDraftResponse* response);
+  absl::Status RouteForCountersign(const Caller& caller,
+                                   const v1::RouteForCountersignRequest& request,
+                                   v1::RouteForCountersignResponse* response);
+  absl::Status Countersign(const Caller& caller, const v1::CountersignRequest& request,
+                           v1::CountersignResponse* response);
+  absl::Status ReturnDraft(const Caller& caller, const v1::ReturnDraftRequest& request,
+                           v1::ReturnDraftResponse* response);
+  absl::Status SignOffAndIssue(const Caller& caller, const v1::SignOffAndIssueRequest& request,
+                               v1::SignOffAndIssueResponse* response);
+
+  absl::StatusOr<v1::DispatchEvent> GetDispatchEvent(const Caller& caller,
+                                                     const std::string& event_id);
+  absl::Status ListDispatchEvents(const Caller& caller, const v1::ListDispatchEventsRequest& request,
+                                  v1::ListDispatchEventsResponse* response);
+  absl::StatusOr<v1::Document> GetDocument(const Caller& caller, const std::string& document_id);
+  absl::Status ListDocuments(const Caller& caller, const v1::ListDocumentsRequest& request,
+                             v1::ListDocumentsResponse* response);
+
+ private:
+  absl::Status CheckLeader(const std::string& leader_id);
+  absl::StatusOr<int64_t> CheckMatters(const v1::RecordDispatchEventRequest& request);
+  absl::Status CheckUnit(const std::string& unit_id, const std::string& field);
+  absl::Status CheckItemUnits(const v1::SaveDraftRequest& request);
+
+  db::ConnectionPool* pool_;
+  const Clock* clock_;
+  const absl::TimeZone zone_;
+  RegistryDirectory* registry_;
+  const DraftDeadlineOptions options_;
+};
+
+// Service, admin or a liaison of `unit_id`: may act for the unit.
+bool ActsFor(const Caller& caller, const std::string& unit_id);
+// May read the event and its document: whoever reads everything, the event's
+// leader, a supervising office leader, or a liaison of a unit it concerns
+// (drafting, present, or responsible for an item).
+bool MayRead(const Caller& caller, const v1::DispatchEvent& event, const v1::Document* document);
+
+}  // namespace duban::minutes
+
+#endif  // DUBAN_SERVICES_MINUTES_MINUTES_WORKFLOW_H_

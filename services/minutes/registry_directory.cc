@@ -1,0 +1,93 @@
+#include "services/minutes/registry_directory.h"
+
+#include <chrono>
+
+#include <grpcpp/client_context.h>
+
+#include "common/runtime.h"
+#include "common/status.h"
+
+namespace duban::minutes {
+namespace {
+
+namespace rv1 = registry::v1;
+
+// Network timeouts run on real time, whatever the test clock says.
+constexpr std::chrono::seconds kCallTimeout(5);
+
+class GrpcRegistryDirectory final : public RegistryDirectory {
+ public:
+  GrpcRegistryDirectory(std::shared_ptr<rv1::RegistryService::StubInterface> stub,
+                        std::function<std::string()> token)
+      : stub_(std::move(stub)), token_(std::move(token)) {}
+
+  absl::StatusOr<rv1::Person> GetPerson(const std::string& person_id) override {
+    rv1::GetPersonRequest request;
+    request.set_person_id(person_id);
+    rv1::GetPersonResponse response;
+    grpc::ClientContext context;
+    Prepare(context);
+    DUBAN_RETURN_IF_ERROR(FromGrpc(stub_->GetPerson(&context, request, &response)));
+    return response.person();
+  }
+
+  absl::StatusOr<rv1::Unit> GetUnit(const std::string& unit_id) override {
+    rv1::GetUnitRequest request;
+    request.set_unit_id(unit_id);
+    rv1::GetUnitResponse response;
+    grpc::ClientContext context;
+    Prepare(context);
+    DUBAN_RETURN_IF_ERROR(FromGrpc(stub_->GetUnit(&context, request, &response)));
+    return response.unit();
+  }
+
+  absl::StatusOr<rv1::Matter> GetMatter(const std::string& matter_id) override {
+    rv1::GetMatterRequest request;
+    request.set_matter_id(matter_id);
+    rv1::GetMatterResponse response;
+    grpc::ClientContext context;
+    Prepare(context);
+    DUBAN_RETURN_IF_ERROR(FromGrpc(stub_->GetMatter(&context, request, &response)));
+    return response.matter();
+  }
+
+  absl::StatusOr<rv1::ListMattersResponse> ListLeaderMatters(
+      const std::string& leader_id) override {
+    rv1::ListMattersResponse all;
+    rv1::ListMattersRequest request;
+    request.set_leader_id(leader_id);
+    request.set_page_size(100);
+    do {
+      rv1::ListMattersResponse page;
+      grpc::ClientContext context;
+      Prepare(context);
+      DUBAN_RETURN_IF_ERROR(FromGrpc(stub_->ListMatters(&context, request, &page)));
+      for (auto& matter : *page.mutable_matters()) *all.add_matters() = std::move(matter);
+      all.set_version(page.version());
+      request.set_page_token(page.next_page_token());
+    } while (!request.page_token().empty());
+    return all;
+  }
+
+ private:
+  void Prepare(grpc::ClientContext& context) {
+    context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
+    if (token_) {
+      const std::string token = token_();
+      if (!token.empty()) AttachToken(context, token);
+    }
+  }
+
+  std::shared_ptr<rv1::RegistryService::StubInterface> stub_;
+  std::function<std::string()> token_;
+};
+
+}  // namespace
+
+std::unique_ptr<RegistryDirectory> NewGrpcRegistryDirectory(
+    std::shared_ptr<registry::v1::RegistryService::StubInterface> stub,
+    std::function<std::string()> token) {
+  return std::make_unique<GrpcRegistryDirectory>(std::move(stub), std::move(token));
+}
+
+}  // namespace duban::minutes

@@ -1,0 +1,36 @@
+// duban-tasks: items on the units' desks, their lights, and their deadlines.
+#include <memory>
+
+#include "common/auth.h"
+#include "common/log.h"
+#include "common/runtime.h"
+#include "services/tasks/mysql_item_store.h"
+#include "services/tasks/schema.h"
+#include "services/tasks/task_tracker.h"
+#include "services/tasks/tasks_config.h"
+#include "services/tasks/tasks_policies.h"
+#include "services/tasks/tasks_service.h"
+
+int main(int argc, char** argv) {
+  auto runtime = duban::Runtime::Start(argc, argv, "tasks", duban::tasks::Migrations());
+  if (!runtime.ok()) return 1;
+  duban::Runtime& rt = **runtime;
+
+  auto options = duban::tasks::LoadTasksOptions();
+  if (!options.ok()) {
+    duban::Log(duban::LogLevel::kError, "config_invalid",
+               {{"error", std::string(options.status().message())}});
+    return 1;
+  }
+
+  duban::Authorizer authorizer(&rt.verifier(), &rt.principals(), duban::tasks::TasksPolicies());
+  duban::tasks::MysqlItemStore store;
+  duban::tasks::TaskTracker tracker(&rt.pool(), &store, &rt.clock(), rt.zone(), *options);
+  duban::tasks::TasksServiceImpl service(&authorizer, &tracker, &rt.pool());
+  duban::tasks::TasksEventSink sink(&authorizer, &tracker, &rt.pool(), &rt.clock());
+
+  rt.Outbox({"scheduler", "supervision"});
+  rt.AddService(&service);
+  rt.AddService(&sink);
+  return rt.Serve();
+}
