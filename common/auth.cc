@@ -1,5 +1,7 @@
 #include "common/auth.h"
 
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
 #include <jwt.h>
 
 #include <algorithm>
@@ -8,9 +10,6 @@
 #include <optional>
 #include <set>
 #include <utility>
-
-#include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -87,8 +86,8 @@ absl::StatusOr<Struct> VerifySignature(std::string_view token, const std::string
   DUBAN_ASSIGN_OR_RETURN(std::string header_alg, HeaderAlgorithm(token));
   const jwt_alg_t expected = jwt_str_alg(algorithm.c_str());
   if (header_alg != algorithm || expected == JWT_ALG_NONE || expected == JWT_ALG_INVAL) {
-    return Unauthenticated(absl::StrCat("algorithm ", header_alg.empty() ? "(none)" : header_alg,
-                                        " not allowed"));
+    return Unauthenticated(
+        absl::StrCat("algorithm ", header_alg.empty() ? "(none)" : header_alg, " not allowed"));
   }
   if (key.empty()) return Unauthenticated(absl::StrCat("no key configured for ", algorithm));
 
@@ -119,8 +118,7 @@ bool AudienceMatches(const Struct& claims, const std::string& audience) {
   if (aud.kind_case() != Value::kListValue) return false;
   return std::any_of(aud.list_value().values().begin(), aud.list_value().values().end(),
                      [&](const Value& v) {
-                       return v.kind_case() == Value::kStringValue &&
-                              v.string_value() == audience;
+                       return v.kind_case() == Value::kStringValue && v.string_value() == audience;
                      });
 }
 
@@ -204,8 +202,8 @@ absl::StatusOr<TokenClaims> TokenVerifier::Verify(std::string_view token) const 
     }
   }
 
-  DUBAN_ASSIGN_OR_RETURN(Struct claims, VerifySignature(token, options_.algorithm,
-                                                        UserKey(options_)));
+  DUBAN_ASSIGN_OR_RETURN(Struct claims,
+                         VerifySignature(token, options_.algorithm, UserKey(options_)));
   DUBAN_RETURN_IF_ERROR(CheckClaims(claims, options_.audience, options_.issuer, options_.leeway));
   std::string subject = StringField(claims, "sub");
   if (absl::StartsWith(subject, kServicePrefix)) {

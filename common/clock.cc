@@ -27,8 +27,8 @@ std::string FormatUtc(absl::Time t) {
 }
 
 absl::Status ErrnoError(std::string_view what, const std::string& path) {
-  return absl::UnavailableError(absl::StrCat("test clock: ", AbslView(what), " ", path, ": ",
-                                             std::strerror(errno)));
+  return absl::UnavailableError(
+      absl::StrCat("test clock: ", AbslView(what), " ", path, ": ", std::strerror(errno)));
 }
 
 // Holds an exclusive flock on the file while it lives, so two processes
@@ -72,7 +72,7 @@ const SystemClock* SystemClock::Get() {
 }
 
 absl::StatusOr<std::unique_ptr<SharedTestClock>> SharedTestClock::Open(const std::string& path,
-                                                                      absl::Time initial) {
+                                                                       absl::Time initial) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError("cannot open", path);
   absl::StatusOr<std::atomic<int64_t>*> nanos = MapClockFile(fd, path, initial);
@@ -99,8 +99,8 @@ absl::Status SharedTestClock::AdvanceTo(absl::Time t) {
     if (nanos_->compare_exchange_weak(current, target)) return absl::OkStatus();
   }
   return absl::FailedPreconditionError(absl::StrCat("test clock: cannot go back from ",
-                                                    FormatUtc(absl::FromUnixNanos(current)),
-                                                    " to ", FormatUtc(t)));
+                                                    FormatUtc(absl::FromUnixNanos(current)), " to ",
+                                                    FormatUtc(t)));
 }
 
 absl::Time FakeClock::Now() const {

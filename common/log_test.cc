@@ -36,8 +36,10 @@ TEST(LogTest, EscapesJsonAndKeepsUtf8) {
   SetLogService("minutes");
   ::testing::internal::CaptureStderr();
   Log(LogLevel::kError, "failure",
-      {{"error", "bad \"quote\" \\ back\nline\ttab\x01"}, {"unit", "区政府办"},
-       {"broken", std::string("a\xff" "b")}});
+      {{"error", "bad \"quote\" \\ back\nline\ttab\x01"},
+       {"unit", "区政府办"},
+       {"broken", std::string("a\xff"
+                              "b")}});
   const std::string out = ::testing::internal::GetCapturedStderr();
   EXPECT_THAT(out, HasSubstr(R"("level":"error")"));
   EXPECT_THAT(out, HasSubstr(R"("error":"bad \"quote\" \\ back\nline\ttab\u0001")"));

@@ -12,15 +12,15 @@
 #ifndef DUBAN_COMMON_RUNTIME_H_
 #define DUBAN_COMMON_RUNTIME_H_
 
+#include <grpcpp/channel.h>
+#include <grpcpp/server.h>
+#include <prometheus/registry.h>
+
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/channel.h>
-#include <grpcpp/server.h>
-#include <prometheus/registry.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -44,11 +44,20 @@ struct ServiceConfig {
   std::string time_zone = "Asia/Shanghai";
   // Empty: the real clock. Otherwise the shared test clock file.
   std::string test_clock_file;
+  // Where a test clock file that does not exist yet starts; InfinitePast():
+  // the real time when it is created.
+  absl::Time test_clock_start = absl::InfinitePast();
   // Upper bound of threads serving RPCs (sync server).
   int max_threads = 16;
   absl::Duration shutdown_grace = absl::Seconds(10);
   absl::Duration db_wait = absl::Seconds(60);
   AuthOptions auth;
+  // How long a resolved principal (a person's roles) is reused; zero reads
+  // the registry on every call, so a revoked role takes effect at once.
+  absl::Duration principal_cache_ttl = absl::ZeroDuration();
+  // Fixed, publicly known development secrets instead of secret files
+  // (--dev_insecure_secrets). Never in production: anyone can mint tokens.
+  bool dev_insecure_secrets = false;
   // Addresses of the other services by name ("registry" -> "127.0.0.1:50051").
   std::map<std::string, std::string> peers;
 };
@@ -57,7 +66,11 @@ struct ServiceConfig {
 int DefaultPort(const std::string& service);
 int DefaultMetricsPort(const std::string& service);
 
-// Parses flags and the environment. INVALID_ARGUMENT naming the setting.
+// Parses flags and the environment. INVALID_ARGUMENT naming the setting (the
+// flag, or the DUBAN_* variable when the value came from the environment).
+// Secrets come from files (--jwt_secret_file, --service_secret_file); without
+// them the service refuses to start unless --dev_insecure_secrets is given.
+// Flags are process-wide: call once per process (tests use absl::FlagSaver).
 absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv, const std::string& service);
 
 // Units of work done by a test clock Settle call.
@@ -75,9 +88,9 @@ class Runtime {
   // Loads the configuration, opens the clock, waits for and migrates the
   // database, starts the metrics endpoint and resolves peers. Logs each step;
   // returns the first failure.
-  static absl::StatusOr<std::unique_ptr<Runtime>> Start(int argc, char** argv,
-                                                       const std::string& service,
-                                                       const std::vector<db::Migration>& migrations);
+  static absl::StatusOr<std::unique_ptr<Runtime>> Start(
+      int argc, char** argv, const std::string& service,
+      const std::vector<db::Migration>& migrations);
   ~Runtime();
 
   const ServiceConfig& config() const { return config_; }
@@ -113,9 +126,24 @@ class Runtime {
   // shutdown_grace), background loops stop. Returns the exit code.
   int Serve();
 
+  // Asks a running Serve() to shut down as SIGTERM would. Thread-safe; for
+  // tests and embedding.
+  void RequestShutdown();
+
+  // The gRPC port actually listened on, once Serve() has started the server
+  // (0 before).
+  int serving_port() const;
+
  private:
   Runtime() = default;
   struct Impl;
+  absl::Status Init(const std::vector<db::Migration>& migrations);
+  absl::Status OpenClock();
+  absl::Status StartMetrics();
+  std::unique_ptr<grpc::Server> BuildServer(grpc::Service* test_clock,
+                                            std::vector<std::string>* service_names);
+  void WaitForShutdownSignal();
+
   ServiceConfig config_;
   std::unique_ptr<Clock> clock_;
   absl::TimeZone zone_;

@@ -3,19 +3,19 @@
 #ifndef DUBAN_COMMON_STATUS_H_
 #define DUBAN_COMMON_STATUS_H_
 
-#include <string_view>
-
 #include <grpcpp/support/status.h>
+
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
 // Returns from the enclosing function when `expr` is not OK.
-#define DUBAN_RETURN_IF_ERROR(expr)                \
-  do {                                             \
+#define DUBAN_RETURN_IF_ERROR(expr)                                 \
+  do {                                                              \
     if (absl::Status duban_status_ = (expr); !duban_status_.ok()) { \
-      return duban_status_;                        \
-    }                                              \
+      return duban_status_;                                         \
+    }                                                               \
   } while (0)
 
 #define DUBAN_STATUS_CONCAT_INNER_(a, b) a##b

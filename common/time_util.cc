@@ -100,9 +100,7 @@ absl::StatusOr<absl::CivilDay> FromProto(const duban::common::v1::Date& date,
   return absl::CivilDay(date.year(), date.month(), date.day());
 }
 
-std::string FormatDay(absl::CivilDay day) {
-  return DateText(day.year(), day.month(), day.day());
-}
+std::string FormatDay(absl::CivilDay day) { return DateText(day.year(), day.month(), day.day()); }
 
 absl::StatusOr<absl::CivilDay> ParseDay(std::string_view text, std::string_view field) {
   const auto malformed = [&] {

@@ -13,7 +13,9 @@ absl::TimeZone Zone(const std::string& name) {
   return zone.value_or(absl::UTCTimeZone());
 }
 
-std::string Utc(absl::Time t) { return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", t, absl::UTCTimeZone()); }
+std::string Utc(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", t, absl::UTCTimeZone());
+}
 
 TEST(LoadZoneTest, UnknownZoneIsInvalidArgument) {
   absl::StatusOr<absl::TimeZone> zone = LoadZone("Mars/Olympus_Mons");
@@ -92,8 +94,8 @@ TEST(ParseDayTest, ParsesAndFormats) {
 }
 
 TEST(ParseDayTest, ErrorsNameTheField) {
-  for (const char* text : {"2026-13-01", "2026-02-29", "26-10-08", "2026/10/08", "2026-1-08x",
-                           "", "２０２６-10-08"}) {
+  for (const char* text :
+       {"2026-13-01", "2026-02-29", "26-10-08", "2026/10/08", "2026-1-08x", "", "２０２６-10-08"}) {
     absl::StatusOr<absl::CivilDay> day = ParseDay(text, "start_day");
     EXPECT_EQ(day.status().code(), absl::StatusCode::kInvalidArgument) << text;
     EXPECT_EQ(day.status().message().substr(0, 11), "start_day: ") << text;

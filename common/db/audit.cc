@@ -66,7 +66,7 @@ struct Query {
   std::vector<std::variant<std::string, int64_t>> params;
 
   void Add(std::string_view condition, std::vector<std::variant<std::string, int64_t>> values) {
-    absl::StrAppend(&where, " AND ", condition);
+    absl::StrAppend(&where, " AND ", std::string(condition));
     for (auto& v : values) params.push_back(std::move(v));
   }
 

@@ -87,8 +87,8 @@ absl::Status Replay(const RecordedRequest& recorded, const std::string& method,
                     const std::string& request_id, const std::string& request,
                     google::protobuf::Message* response) {
   if (recorded.method != method || recorded.request != request) {
-    return InvalidField("request_id",
-                        absl::StrCat("'", request_id, "' was already used for a different request"));
+    return InvalidField(
+        "request_id", absl::StrCat("'", request_id, "' was already used for a different request"));
   }
   if (!response->ParseFromString(recorded.response)) {
     return absl::InternalError(
@@ -99,9 +99,8 @@ absl::Status Replay(const RecordedRequest& recorded, const std::string& method,
 
 }  // namespace
 
-absl::Status RunOnce(ConnectionPool& pool, const std::string& method,
-                     const std::string& request_id, const google::protobuf::Message& request,
-                     google::protobuf::Message* response,
+absl::Status RunOnce(ConnectionPool& pool, const std::string& method, const std::string& request_id,
+                     const google::protobuf::Message& request, google::protobuf::Message* response,
                      const std::function<absl::Status(sql::Connection&)>& body) {
   DUBAN_RETURN_IF_ERROR(CheckRequestId(request_id));
   const std::string request_bytes = SerializeDeterministically(request);

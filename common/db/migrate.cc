@@ -80,8 +80,8 @@ absl::Status CheckOrder(const std::vector<Migration>& migrations) {
   int previous = 0;
   for (const Migration& m : migrations) {
     if (m.version <= previous) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "migrations: version ", m.version, " (", m.name, ") is not after version ", previous));
+      return absl::InvalidArgumentError(absl::StrCat("migrations: version ", m.version, " (",
+                                                     m.name, ") is not after version ", previous));
     }
     previous = m.version;
   }
@@ -184,8 +184,8 @@ std::vector<std::string> SplitSqlStatements(const std::string& sql) {
 
     const bool last = absl::EndsWith(trimmed, ";");
     if (last) line = absl::StripTrailingAsciiWhitespace(line);
-    absl::StrAppend(&current, current.empty() ? "" : "\n", last ? line.substr(0, line.size() - 1)
-                                                                : line);
+    absl::StrAppend(&current, current.empty() ? "" : "\n",
+                    last ? line.substr(0, line.size() - 1) : line);
     if (last) {
       if (!absl::StripAsciiWhitespace(current).empty()) statements.push_back(current);
       current.clear();

@@ -43,12 +43,11 @@ std::string Placeholders(size_t n) {
 
 // The destination's oldest undelivered rows that no one else holds, locked
 // until the transaction ends.
-std::vector<OutboxRow> ClaimRows(sql::Connection& conn, const std::string& destination,
-                                 int limit) {
-  std::unique_ptr<sql::PreparedStatement> stmt(conn.prepareStatement(
-      "SELECT seq, ordering_key, payload, created_at FROM outbox "
-      "WHERE destination = ? AND delivered_at IS NULL ORDER BY seq LIMIT ? "
-      "FOR UPDATE SKIP LOCKED"));
+std::vector<OutboxRow> ClaimRows(sql::Connection& conn, const std::string& destination, int limit) {
+  std::unique_ptr<sql::PreparedStatement> stmt(
+      conn.prepareStatement("SELECT seq, ordering_key, payload, created_at FROM outbox "
+                            "WHERE destination = ? AND delivered_at IS NULL ORDER BY seq LIMIT ? "
+                            "FOR UPDATE SKIP LOCKED"));
   stmt->setString(1, destination);
   stmt->setInt(2, limit);
   std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());
@@ -154,8 +153,8 @@ bool RecordApplied(sql::Connection& conn, const std::string& event_id, absl::Tim
 }  // namespace
 
 absl::Status EnqueueEvent(sql::Connection& conn, const std::string& destination,
-                          const std::string& ordering_key,
-                          const google::protobuf::Message& payload, absl::Time now) {
+                          const std::string& ordering_key, const google::protobuf::Message& payload,
+                          absl::Time now) {
   if (destination.empty()) return absl::InvalidArgumentError("outbox: destination must be set");
   google::protobuf::Any any;
   any.PackFrom(payload);
@@ -220,8 +219,8 @@ absl::StatusOr<DeliveryCounts> OutboxRelay::DeliverPending(bool ignore_backoff) 
       return absl::OkStatus();
     }));
     if (pending > 0) {
-      absl::StrAppend(&counts.detail, counts.detail.empty() ? "" : "; ", destination, ": ",
-                      pending, " pending");
+      absl::StrAppend(&counts.detail, counts.detail.empty() ? "" : "; ", destination, ": ", pending,
+                      " pending");
     }
     counts.pending += pending;
   }
@@ -238,11 +237,11 @@ absl::StatusOr<int64_t> OutboxRelay::DeliverTo(const std::string& destination, S
   int64_t delivered = 0;
   while (true) {
     BatchOutcome batch;
-    DUBAN_RETURN_IF_ERROR(InTransaction(*pool_, Isolation::kReadCommitted,
-                                        [&](sql::Connection& conn) {
-                                          batch = DeliverBatch(conn, destination, stub);
-                                          return absl::OkStatus();
-                                        }));
+    DUBAN_RETURN_IF_ERROR(
+        InTransaction(*pool_, Isolation::kReadCommitted, [&](sql::Connection& conn) {
+          batch = DeliverBatch(conn, destination, stub);
+          return absl::OkStatus();
+        }));
     delivered += batch.delivered;
     if (!batch.error.empty()) {
       NoteFailure(destination, batch.error);
@@ -275,15 +274,15 @@ OutboxRelay::BatchOutcome OutboxRelay::DeliverBatch(sql::Connection& conn,
   MarkDelivered(conn, rows, applied, clock_->Now());
   outcome.delivered = static_cast<int64_t>(applied);
   if (applied < rows.size()) {
-    outcome.error = status.ok() ? absl::StrCat("applied ", applied, " of ", rows.size(),
-                                               " events; refused ", options_.source, ":",
-                                               rows[applied].seq)
-                                : absl::StrCat(FromGrpc(status).ToString());
+    outcome.error = status.ok()
+                        ? absl::StrCat("applied ", applied, " of ", rows.size(),
+                                       " events; refused ", options_.source, ":", rows[applied].seq)
+                        : absl::StrCat(FromGrpc(status).ToString());
     RecordFailure(conn, rows[applied].seq, outcome.error);
     return outcome;
   }
-  outcome.more = rows.size() == claimed_count &&
-                 claimed_count == static_cast<size_t>(options_.batch_size);
+  outcome.more =
+      rows.size() == claimed_count && claimed_count == static_cast<size_t>(options_.batch_size);
   return outcome;
 }
 
@@ -298,7 +297,8 @@ void OutboxRelay::NoteFailure(const std::string& destination, const std::string&
   }
   LogEvery(kLogEvery, absl::StrCat("outbox_delivery:", destination), LogLevel::kWarning,
            "outbox_delivery_failed",
-           {{"destination", destination}, {"error", error},
+           {{"destination", destination},
+            {"error", error},
             {"retry_in", absl::FormatDuration(backoff)}});
 }
 
@@ -318,9 +318,9 @@ absl::StatusOr<std::pair<int64_t, absl::Duration>> OutboxRelay::Backlog() {
   int64_t count = 0;
   absl::Time oldest = absl::InfiniteFuture();
   DUBAN_RETURN_IF_ERROR(WithConnection(*pool_, [&](sql::Connection& conn) {
-    std::unique_ptr<sql::PreparedStatement> stmt(conn.prepareStatement(
-        "SELECT COUNT(*), MIN(created_at) FROM outbox "
-        "WHERE destination = ? AND delivered_at IS NULL"));
+    std::unique_ptr<sql::PreparedStatement> stmt(
+        conn.prepareStatement("SELECT COUNT(*), MIN(created_at) FROM outbox "
+                              "WHERE destination = ? AND delivered_at IS NULL"));
     for (const auto& entry : sinks_) {
       stmt->setString(1, entry.first);
       std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());

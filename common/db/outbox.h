@@ -4,14 +4,14 @@
 #ifndef DUBAN_COMMON_DB_OUTBOX_H_
 #define DUBAN_COMMON_DB_OUTBOX_H_
 
+#include <cppconn/connection.h>
+#include <google/protobuf/message.h>
+
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <thread>
-
-#include <cppconn/connection.h>
-#include <google/protobuf/message.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -30,8 +30,8 @@ namespace duban::db {
 // the change that caused it commits. Events with the same `ordering_key` reach
 // the destination in the order they were enqueued.
 absl::Status EnqueueEvent(sql::Connection& conn, const std::string& destination,
-                          const std::string& ordering_key,
-                          const google::protobuf::Message& payload, absl::Time now);
+                          const std::string& ordering_key, const google::protobuf::Message& payload,
+                          absl::Time now);
 
 struct OutboxOptions {
   // This service's name; event ids are "<source>:<sequence>".
@@ -125,10 +125,10 @@ using EventHandler =
 // of `events`, in order, are now applied; when the very first one fails, its
 // error instead (so a sink answers either the error, or OK with
 // applied_count < size and the sender retries the rest). Thread-safe.
-absl::StatusOr<int> ApplyEvents(ConnectionPool& pool, const Clock& clock,
-                                const google::protobuf::RepeatedPtrField<
-                                    duban::events::v1::Event>& events,
-                                const EventHandler& handler);
+absl::StatusOr<int> ApplyEvents(
+    ConnectionPool& pool, const Clock& clock,
+    const google::protobuf::RepeatedPtrField<duban::events::v1::Event>& events,
+    const EventHandler& handler);
 
 }  // namespace duban::db
 

@@ -1,10 +1,10 @@
 #include "common/db/pool.h"
 
+#include <cppconn/exception.h>
+#include <cppconn/statement.h>
 #include <mysql_driver.h>
 
 #include <algorithm>
-#include <cppconn/exception.h>
-#include <cppconn/statement.h>
 #include <functional>
 #include <string>
 #include <thread>
@@ -104,7 +104,8 @@ absl::StatusOr<std::unique_ptr<sql::Connection>> OpenConnection(const DbOptions&
     stmt->execute("SET time_zone = '+00:00'");
     return conn;
   } catch (const sql::SQLException& e) {
-    return Unavailable(absl::StrCat("database unavailable: ", e.what(), " (", e.getErrorCode(), ")"));
+    return Unavailable(
+        absl::StrCat("database unavailable: ", e.what(), " (", e.getErrorCode(), ")"));
   } catch (const std::exception& e) {
     return Unavailable(absl::StrCat("database unavailable: ", e.what()));
   }
@@ -134,12 +135,16 @@ absl::Status Guard(std::string_view what, const std::function<absl::Status()>& f
   }
 }
 
+void Execute(sql::Connection& conn, const char* statement) {
+  std::unique_ptr<sql::Statement> stmt(conn.createStatement());
+  stmt->execute(statement);
+}
+
 // Ends a transaction that will not be committed. A connection that cannot
 // roll back is in an unknown state and is discarded.
 void RollBack(Lease& lease) {
   try {
-    lease->rollback();
-    lease->setAutoCommit(true);
+    Execute(*lease, "ROLLBACK");
   } catch (const std::exception&) {
     lease.MarkBroken();
   }
@@ -147,17 +152,18 @@ void RollBack(Lease& lease) {
 
 // One attempt: begin, body, commit. Sets `began` once the transaction started,
 // after which a connection failure must not be retried blindly (the commit
-// may have happened).
+// may have happened). An explicit START TRANSACTION leaves the session in
+// autocommit mode between transactions, and its round trip is what reveals a
+// connection that died while idle.
 absl::Status TransactionAttempt(Lease& lease, Isolation isolation,
                                 const std::function<absl::Status(sql::Connection&)>& body,
                                 bool* began) {
   absl::Status status = Guard("begin", [&] {
     if (isolation == Isolation::kReadCommitted) {
       // Applies to the next transaction only; the session keeps REPEATABLE READ.
-      std::unique_ptr<sql::Statement> stmt(lease->createStatement());
-      stmt->execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+      Execute(*lease, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
     }
-    lease->setAutoCommit(false);
+    Execute(*lease, "START TRANSACTION");
     return absl::OkStatus();
   });
   if (!status.ok()) return NoteBroken(lease, status);
@@ -165,18 +171,17 @@ absl::Status TransactionAttempt(Lease& lease, Isolation isolation,
 
   status = Guard("transaction", [&] { return body(*lease); });
   if (!status.ok()) {
-    NoteBroken(lease, status);
+    status = NoteBroken(lease, std::move(status));
     RollBack(lease);
     return status;
   }
 
   status = Guard("commit", [&] {
-    lease->commit();
-    lease->setAutoCommit(true);
+    Execute(*lease, "COMMIT");
     return absl::OkStatus();
   });
   if (!status.ok()) {
-    NoteBroken(lease, status);
+    status = NoteBroken(lease, std::move(status));
     RollBack(lease);
   }
   return status;
@@ -212,10 +217,9 @@ absl::StatusOr<Lease> ConnectionPool::Acquire() {
         return !idle_.empty() || open_ < options_.pool_size;
       };
       if (!mu_.AwaitWithTimeout(absl::Condition(&available), options_.acquire_timeout)) {
-        return absl::ResourceExhaustedError(
-            absl::StrCat("database: no free connection within ", absl::FormatDuration(
-                                                                     options_.acquire_timeout),
-                         " (pool_size ", options_.pool_size, ")"));
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "database: no free connection within ", absl::FormatDuration(options_.acquire_timeout),
+            " (pool_size ", options_.pool_size, ")"));
       }
       if (idle_.empty()) {
         ++open_;  // Reserves the slot while connecting without the lock.
@@ -269,11 +273,13 @@ void ConnectionPool::Return(std::unique_ptr<sql::Connection> conn, bool broken) 
 
 absl::Status SqlError(const std::exception& e, std::string_view what) {
   const auto* sql_error = dynamic_cast<const sql::SQLException*>(&e);
-  if (sql_error == nullptr) return absl::InternalError(absl::StrCat(what, ": ", e.what()));
+  if (sql_error == nullptr)
+    return absl::InternalError(absl::StrCat(std::string(what), ": ", e.what()));
 
   const int code = sql_error->getErrorCode();
-  std::string message = absl::StrCat(what, ": ", e.what(), " (", code, ")");
-  if (IsConnectionErrorCode(code)) return Unavailable(absl::StrCat("database unavailable: ", message));
+  std::string message = absl::StrCat(std::string(what), ": ", e.what(), " (", code, ")");
+  if (IsConnectionErrorCode(code))
+    return Unavailable(absl::StrCat("database unavailable: ", message));
   switch (code) {
     case 1205:  // ER_LOCK_WAIT_TIMEOUT.
     case 1213:  // ER_LOCK_DEADLOCK.
@@ -322,10 +328,9 @@ absl::Status WaitForDatabase(const DbOptions& options, absl::Duration timeout) {
   const Clock& clock = *SystemClock::Get();
   const absl::Time give_up = clock.Now() + timeout;
   absl::Duration backoff = absl::Milliseconds(100);
-  const std::string create =
-      absl::StrCat("CREATE DATABASE IF NOT EXISTS `",
-                   absl::StrReplaceAll(options.database, {{"`", "``"}}),
-                   "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+  const std::string create = absl::StrCat("CREATE DATABASE IF NOT EXISTS `",
+                                          absl::StrReplaceAll(options.database, {{"`", "``"}}),
+                                          "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
   while (true) {
     absl::Status status = [&]() -> absl::Status {
       DUBAN_ASSIGN_OR_RETURN(auto conn, OpenConnection(options, /*with_schema=*/false));
@@ -342,9 +347,8 @@ absl::Status WaitForDatabase(const DbOptions& options, absl::Duration timeout) {
              {{"database", options.database}, {"error", std::string(status.message())}});
     const absl::Time now = clock.Now();
     if (now >= give_up) {
-      return absl::UnavailableError(absl::StrCat("database not ready after ",
-                                                 absl::FormatDuration(timeout), ": ",
-                                                 status.message()));
+      return absl::UnavailableError(absl::StrCat(
+          "database not ready after ", absl::FormatDuration(timeout), ": ", status.message()));
     }
     absl::SleepFor(std::min(backoff, give_up - now));
     backoff = std::min(backoff * 2, absl::Seconds(2));
@@ -353,10 +357,11 @@ absl::Status WaitForDatabase(const DbOptions& options, absl::Duration timeout) {
 
 std::string ToSqlTime(absl::Time t) {
   // The range of DATETIME; also keeps infinite instants printable.
-  static const absl::Time kMin = absl::FromCivil(absl::CivilSecond(1000, 1, 1), absl::UTCTimeZone());
-  static const absl::Time kMax = absl::FromCivil(absl::CivilSecond(9999, 12, 31, 23, 59, 59),
-                                                 absl::UTCTimeZone()) +
-                                 absl::Microseconds(999999);
+  static const absl::Time kMin =
+      absl::FromCivil(absl::CivilSecond(1000, 1, 1), absl::UTCTimeZone());
+  static const absl::Time kMax =
+      absl::FromCivil(absl::CivilSecond(9999, 12, 31, 23, 59, 59), absl::UTCTimeZone()) +
+      absl::Microseconds(999999);
   t = absl::FromUnixMicros(absl::ToUnixMicros(std::clamp(t, kMin, kMax)));
   return absl::FormatTime("%Y-%m-%d %H:%M:%E6S", t, absl::UTCTimeZone());
 }

@@ -3,12 +3,12 @@
 #ifndef DUBAN_COMMON_DB_POOL_H_
 #define DUBAN_COMMON_DB_POOL_H_
 
+#include <cppconn/connection.h>
+
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <cppconn/connection.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"

@@ -12,7 +12,7 @@ namespace {
 
 using v1::DocumentState;
 
-absl::Status NotIn(const Document& document, std::string_view action,
+absl::Status NotIn(const Document& document, absl::string_view action,
                    std::initializer_list<DocumentState> allowed) {
   for (DocumentState state : allowed) {
     if (document.state() == state) return absl::OkStatus();
@@ -38,7 +38,7 @@ v1::Countersignature* FindCountersignature(Document& document, const std::string
 }  // namespace
 
 std::string StateName(v1::DocumentState state) {
-  constexpr std::string_view kPrefix = "DOCUMENT_STATE_";
+  constexpr absl::string_view kPrefix = "DOCUMENT_STATE_";
   return v1::DocumentState_Name(state).substr(kPrefix.size());
 }
 

@@ -12,14 +12,14 @@
 namespace duban::minutes {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kBrackets = {{
+constexpr std::array<std::pair<absl::string_view, absl::string_view>, 4> kBrackets = {{
     {"〔", "〕"},
     {"[", "]"},
     {"［", "］"},
     {"【", "】"},
 }};
 
-absl::Status Malformed(std::string_view text) {
+absl::Status Malformed(absl::string_view text) {
   return InvalidField("document_number",
                       absl::StrCat("\"", text, "\" is not of the form <prefix>〔<year>〕<n>号"));
 }
@@ -30,22 +30,22 @@ std::string DocumentNumber::Canonical() const {
   return absl::StrCat(prefix, "〔", year, "〕", serial, "号");
 }
 
-absl::StatusOr<DocumentNumber> ParseDocumentNumber(std::string_view text) {
-  std::string_view rest = absl::StripAsciiWhitespace(text);
+absl::StatusOr<DocumentNumber> ParseDocumentNumber(absl::string_view text) {
+  absl::string_view rest = absl::StripAsciiWhitespace(text);
   absl::ConsumeSuffix(&rest, "号");
 
   for (const auto& [open, close] : kBrackets) {
     const size_t open_at = rest.find(open);
     const size_t close_at = rest.find(close);
-    if (open_at == std::string_view::npos || close_at == std::string_view::npos ||
+    if (open_at == absl::string_view::npos || close_at == absl::string_view::npos ||
         close_at < open_at) {
       continue;
     }
     DocumentNumber number;
     number.prefix = std::string(absl::StripAsciiWhitespace(rest.substr(0, open_at)));
-    const std::string_view year = rest.substr(open_at + open.size(),
+    const absl::string_view year = rest.substr(open_at + open.size(),
                                               close_at - open_at - open.size());
-    const std::string_view serial = rest.substr(close_at + close.size());
+    const absl::string_view serial = rest.substr(close_at + close.size());
     if (number.prefix.empty() || !absl::SimpleAtoi(year, &number.year) ||
         !absl::SimpleAtoi(serial, &number.serial) || number.year < 1900 ||
         number.year > 9999 || number.serial <= 0) {

@@ -4,7 +4,7 @@
 #define DUBAN_SERVICES_MINUTES_DOCUMENT_NUMBER_H_
 
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 
@@ -22,7 +22,7 @@ struct DocumentNumber {
 // Parses "<prefix>〔<year>〕<serial>号". The brackets may also be [], ［］ or 【】
 // and the trailing 号 may be missing; surrounding spaces are ignored.
 // INVALID_ARGUMENT "document_number: ..." otherwise. Pure.
-absl::StatusOr<DocumentNumber> ParseDocumentNumber(std::string_view text);
+absl::StatusOr<DocumentNumber> ParseDocumentNumber(absl::string_view text);
 
 }  // namespace duban::minutes
 

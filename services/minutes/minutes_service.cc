@@ -10,7 +10,7 @@ MinutesServiceImpl::MinutesServiceImpl(const Authorizer* authorizer, MinutesWork
                                        db::ConnectionPool* pool)
     : authorizer_(authorizer), workflow_(workflow), pool_(pool) {}
 
-grpc::Status MinutesServiceImpl::Handle(grpc::ServerContext* context, std::string_view method,
+grpc::Status MinutesServiceImpl::Handle(grpc::ServerContext* context, absl::string_view method,
                                         const std::function<absl::Status(const Caller&)>& work) {
   absl::StatusOr<Caller> caller =
       authorizer_->Authorize(*context, absl::StrCat("/duban.minutes.v1.MinutesService/", method));

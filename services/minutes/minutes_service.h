@@ -49,7 +49,7 @@ class MinutesServiceImpl final : public v1::MinutesService::Service {
                                 v1::ListAuditRecordsResponse* response) override;
 
  private:
-  grpc::Status Handle(grpc::ServerContext* context, std::string_view method,
+  grpc::Status Handle(grpc::ServerContext* context, absl::string_view method,
                       const std::function<absl::Status(const Caller&)>& work);
 
   const Authorizer* authorizer_;

@@ -26,9 +26,9 @@ constexpr char kService[] = "/duban.minutes.v1.MinutesService/";
 constexpr char kScheduler[] = "scheduler";
 constexpr char kTasks[] = "tasks";
 
-std::string Method(std::string_view name) { return absl::StrCat(kService, name); }
+std::string Method(absl::string_view name) { return absl::StrCat(kService, name); }
 
-std::string NewId(std::string_view prefix) {
+std::string NewId(absl::string_view prefix) {
   thread_local std::mt19937_64 random(std::random_device{}());
   return absl::StrFormat("%s-%010x", prefix, random() & 0xffffffffffULL);
 }
@@ -53,7 +53,7 @@ std::string PersonOf(const Caller& caller) {
                                                 : caller.principal().person_id();
 }
 
-absl::Status Denied(const Caller& caller, std::string_view what) {
+absl::Status Denied(const Caller& caller, absl::string_view what) {
   return absl::PermissionDeniedError(absl::StrCat(caller.subject(), " may not ", what));
 }
 
@@ -63,7 +63,7 @@ absl::Status FromRegistry(const absl::Status& status) {
 }
 
 absl::Status Audit(sql::Connection& conn, const Caller& caller, absl::Time now,
-                   std::string_view action, std::string_view entity_type,
+                   absl::string_view action, absl::string_view entity_type,
                    const std::string& entity_id, const google::protobuf::Message* before,
                    const google::protobuf::Message* after, const std::string& request_id) {
   db::AuditEntry entry;

@@ -83,8 +83,8 @@ class Reader {
       CsvCell cell;
       cell.line = line_;
       cell.column = static_cast<int>(record.cells.size()) + 1;
-      absl::Status status = pos_ < text_.size() && text_[pos_] == '"' ? ReadQuoted(cell)
-                                                                       : ReadPlain(cell);
+      absl::Status status =
+          pos_ < text_.size() && text_[pos_] == '"' ? ReadQuoted(cell) : ReadPlain(cell);
       if (!status.ok()) return status;
       record.cells.push_back(std::move(cell));
       if (pos_ >= text_.size()) return absl::OkStatus();
@@ -123,8 +123,7 @@ class Reader {
       }
     }
     return absl::InvalidArgumentError(absl::StrCat("csv: line ", cell.line, ", column ",
-                                                   cell.column,
-                                                   ": quoted cell is never closed"));
+                                                   cell.column, ": quoted cell is never closed"));
   }
 
   absl::Status ExpectCellEnd(const CsvCell& cell) {
@@ -189,8 +188,8 @@ absl::StatusOr<std::vector<CsvRecord>> ParseCsv(std::string_view bytes) {
 std::string_view TrimCell(std::string_view text) {
   while (true) {
     const size_t before = text.size();
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t' ||
-                             text.front() == '\r' || text.front() == '\n')) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r' ||
+                             text.front() == '\n')) {
       text.remove_prefix(1);
     }
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||

@@ -77,7 +77,7 @@ UnitNameParts SplitUnitName(std::string_view name) {
 
 std::vector<std::string> SplitNameList(std::string_view cell) {
   static constexpr std::array<std::string_view, 7> kSeparators = {
-      "\n", "\r", ",", ";", "\xE3\x80\x81" /* 、 */, "\xEF\xBC\x8C" /* ， */,
+      "\n",          "\r", ",", ";", "\xE3\x80\x81" /* 、 */, "\xEF\xBC\x8C" /* ， */,
       "\xEF\xBC\x9B" /* ； */};
   std::vector<std::string> pieces;
   std::string current;

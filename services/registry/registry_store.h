@@ -3,13 +3,13 @@
 #ifndef DUBAN_SERVICES_REGISTRY_REGISTRY_STORE_H_
 #define DUBAN_SERVICES_REGISTRY_REGISTRY_STORE_H_
 
+#include <google/protobuf/message.h>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/message.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -98,7 +98,7 @@ class RegistryTransaction {
 
   // Liaison terms (person_name filled in from people).
   virtual absl::StatusOr<std::optional<v1::LiaisonTerm>> LiaisonAt(const std::string& unit_id,
-                                                                  absl::Time at) = 0;
+                                                                   absl::Time at) = 0;
   virtual absl::StatusOr<std::optional<v1::LiaisonTerm>> CurrentLiaison(
       const std::string& unit_id) = 0;
   // Ends the unit's open term at `at` (no-op without one).
@@ -109,7 +109,9 @@ class RegistryTransaction {
       const std::string& unit_id, int64_t after, int limit) = 0;
 
   // Registry versions. The current version is the highest (0 before any).
-  virtual absl::StatusOr<std::optional<v1::RegistryVersion>> CurrentVersion() = 0;
+  // With `lock`, holds it until the transaction ends, so that concurrent
+  // changes of the registry line up one after the other.
+  virtual absl::StatusOr<std::optional<v1::RegistryVersion>> CurrentVersion(bool lock) = 0;
   virtual absl::StatusOr<std::optional<v1::RegistryVersion>> GetVersion(int64_t version) = 0;
   // The highest version created at or before `at` (0 when none).
   virtual absl::StatusOr<int64_t> VersionAt(absl::Time at) = 0;
@@ -158,8 +160,7 @@ class RegistryStore {
 
   // The audit records matching `filter`, oldest first.
   virtual absl::StatusOr<db::AuditPage> ListAudit(const duban::common::v1::AuditFilter& filter,
-                                                  int page_size,
-                                                  const std::string& page_token) = 0;
+                                                  int page_size, const std::string& page_token) = 0;
 };
 
 }  // namespace duban::registry

@@ -23,9 +23,12 @@ constexpr std::string_view kLeadUnits = "牵头单位";
 constexpr std::string_view kSupervisor = "办公室挂钩督导领导";
 constexpr std::string_view kLiaisons = "办公室调度联络员";
 
+// Debian's Abseil has a string_view type of its own.
+absl::string_view Av(std::string_view text) { return {text.data(), text.size()}; }
+
 absl::Status CellError(const CsvCell& cell, std::string_view column, std::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat("csv: line ", cell.line, ", column ",
-                                                 cell.column, " (", column, "): ", problem));
+  return absl::InvalidArgumentError(absl::StrCat("csv: line ", cell.line, ", column ", cell.column,
+                                                 " (", Av(column), "): ", Av(problem)));
 }
 
 // A header cell without its parenthesised suffix: 调度内容（包括但不限于） -> 调度内容.
@@ -57,16 +60,16 @@ absl::StatusOr<Table> ReadTable(const std::vector<CsvRecord>& records,
   for (std::string_view name : required) {
     if (!table.columns.contains(std::string(name))) {
       return absl::InvalidArgumentError(
-          absl::StrCat("csv: line ", header.line, ": missing column ", name));
+          absl::StrCat("csv: line ", header.line, ": missing column ", Av(name)));
     }
   }
   for (++i; i < records.size(); ++i) {
     const CsvRecord& row = records[i];
     if (row.Blank()) continue;
     if (static_cast<int>(row.cells.size()) != table.width) {
-      return absl::InvalidArgumentError(absl::StrCat("csv: line ", row.line, ": ",
-                                                     row.cells.size(), " columns, expected ",
-                                                     table.width, " as in the header"));
+      return absl::InvalidArgumentError(absl::StrCat("csv: line ", row.line, ": ", row.cells.size(),
+                                                     " columns, expected ", table.width,
+                                                     " as in the header"));
     }
     table.rows.push_back(&row);
   }
@@ -120,7 +123,7 @@ absl::Status ReadLeadUnits(const Table& table, const CsvRecord& row, MatterRow& 
   }
   if (matter.all_units && !matter.lead_units.empty()) {
     return CellError(cell, kLeadUnits,
-                     absl::StrCat(kAllUnitsMarker, " cannot be combined with named units"));
+                     absl::StrCat(Av(kAllUnitsMarker), " cannot be combined with named units"));
   }
   if (!matter.all_units && matter.lead_units.empty()) return CellError(cell, kLeadUnits, "empty");
   return absl::OkStatus();
@@ -130,17 +133,17 @@ absl::StatusOr<MatterRow> ReadMatterRow(const Table& table, const CsvRecord& row
   MatterRow matter;
   matter.line = row.line;
   const CsvCell& number = Cell(table, row, kNumber);
-  if (!absl::SimpleAtoi(TrimCell(number.text), &matter.number) || matter.number <= 0) {
+  if (!absl::SimpleAtoi(Av(TrimCell(number.text)), &matter.number) || matter.number <= 0) {
     return CellError(number, kNumber,
-                     absl::StrCat("not a row number: \"", TrimCell(number.text), "\""));
+                     absl::StrCat("not a row number: \"", Av(TrimCell(number.text)), "\""));
   }
   DUBAN_ASSIGN_OR_RETURN(matter.leader, PersonCell(table, row, kLeader));
   DUBAN_ASSIGN_OR_RETURN(matter.content, RequiredText(table, row, kContent));
   const CsvCell& cycle = Cell(table, row, kCycle);
   if (TrimCell(cycle.text) != "每月") {
-    return CellError(cycle, kCycle,
-                     absl::StrCat("unknown dispatch cycle \"", TrimCell(cycle.text),
-                                  "\"; expected 每月"));
+    return CellError(
+        cycle, kCycle,
+        absl::StrCat("unknown dispatch cycle \"", Av(TrimCell(cycle.text)), "\"; expected 每月"));
   }
   matter.cycle = v1::DISPATCH_CYCLE_MONTHLY;
   if (absl::Status status = ReadLeadUnits(table, row, matter); !status.ok()) return status;
@@ -153,18 +156,17 @@ absl::StatusOr<MatterRow> ReadMatterRow(const Table& table, const CsvRecord& row
 
 absl::StatusOr<std::vector<MatterRow>> ReadMatterSheet(std::string_view csv) {
   DUBAN_ASSIGN_OR_RETURN(std::vector<CsvRecord> records, ParseCsv(csv));
-  DUBAN_ASSIGN_OR_RETURN(
-      Table table,
-      ReadTable(records, {kNumber, kLeader, kContent, kCycle, kLeadUnits, kSupervisor, kLiaisons}));
+  DUBAN_ASSIGN_OR_RETURN(Table table, ReadTable(records, {kNumber, kLeader, kContent, kCycle,
+                                                          kLeadUnits, kSupervisor, kLiaisons}));
   std::vector<MatterRow> matters;
   std::map<int, int> line_of_number;
   std::map<std::string, int> rows_of_leader;
   for (const CsvRecord* row : table.rows) {
     DUBAN_ASSIGN_OR_RETURN(MatterRow matter, ReadMatterRow(table, *row));
     if (auto [it, added] = line_of_number.emplace(matter.number, matter.line); !added) {
-      return CellError(Cell(table, *row, kNumber), kNumber,
-                       absl::StrCat("row number ", matter.number, " already used on line ",
-                                    it->second));
+      return CellError(
+          Cell(table, *row, kNumber), kNumber,
+          absl::StrCat("row number ", matter.number, " already used on line ", it->second));
     }
     matter.leader_order = ++rows_of_leader[matter.leader];
     matters.push_back(std::move(matter));
@@ -206,12 +208,13 @@ absl::StatusOr<std::vector<CalendarRow>> ReadCalendarSheet(std::string_view csv)
     day.line = row->line;
     const CsvCell& date = Cell(table, *row, kDate);
     const std::string_view date_text = TrimCell(date.text);
-    if (!absl::ParseCivilTime(date_text, &day.day) ||
+    if (!absl::ParseCivilTime(Av(date_text), &day.day) ||
         absl::FormatCivilTime(day.day) != date_text) {
-      return CellError(date, kDate, absl::StrCat("not a date (YYYY-MM-DD): \"", date_text, "\""));
+      return CellError(date, kDate,
+                       absl::StrCat("not a date (YYYY-MM-DD): \"", Av(date_text), "\""));
     }
     if (!seen.insert(day.day).second) {
-      return CellError(date, kDate, absl::StrCat(date_text, " listed twice"));
+      return CellError(date, kDate, absl::StrCat(Av(date_text), " listed twice"));
     }
     const CsvCell& kind = Cell(table, *row, kKind);
     const std::string_view kind_text = TrimCell(kind.text);
@@ -220,8 +223,9 @@ absl::StatusOr<std::vector<CalendarRow>> ReadCalendarSheet(std::string_view csv)
     } else if (kind_text == "workday") {
       day.kind = v1::CALENDAR_DAY_KIND_WORKDAY;
     } else {
-      return CellError(kind, kKind,
-                       absl::StrCat("unknown kind \"", kind_text, "\"; expected holiday or workday"));
+      return CellError(
+          kind, kKind,
+          absl::StrCat("unknown kind \"", Av(kind_text), "\"; expected holiday or workday"));
     }
     if (table.columns.contains(std::string(kName))) {
       day.name = std::string(TrimCell(Cell(table, *row, kName).text));

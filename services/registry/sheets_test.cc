@@ -1,11 +1,11 @@
 #include "services/registry/sheets.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 namespace duban::registry {
 namespace {
@@ -31,7 +31,8 @@ std::string TestData(const std::string& name) {
 }
 
 constexpr std::string_view kHeader =
-    "序号,牵头区领导,调度内容（包括但不限于）,调度周期,牵头单位,办公室挂钩督导领导,办公室调度联络员\r\n";
+    "序号,牵头区领导,调度内容（包括但不限于）,调度周期,牵头单位,办公室挂钩督导领导,"
+    "办公室调度联络员\r\n";
 
 TEST(ReadMatterSheetTest, SampleHasEightMonthlyMatters) {
   auto matters = ReadMatterSheet(Example("dispatch_matters.csv"));
@@ -62,8 +63,8 @@ TEST(ReadMatterSheetTest, SampleRowsNameTheirUnitsAndPeople) {
   ASSERT_TRUE(matters.ok()) << matters.status();
   const MatterRow& row2 = (*matters)[1];
   EXPECT_EQ(row2.leader, "李四");
-  EXPECT_THAT(row2.lead_units, ElementsAre("发改局", "统计局", "应急局", "科技局", "新城投资公司",
-                                           "大众公交公司"));
+  EXPECT_THAT(row2.lead_units,
+              ElementsAre("发改局", "统计局", "应急局", "科技局", "新城投资公司", "大众公交公司"));
   EXPECT_THAT((*matters)[3].office_liaisons, ElementsAre("蒋二"));
   EXPECT_THAT((*matters)[6].lead_units,
               ElementsAre("政府办（效能办）", "工信局（数字办）", "商务局", "高新公司"));
@@ -160,7 +161,8 @@ TEST(ReadMatterSheetTest, DuplicateRowNumberIsRefused) {
 }
 
 TEST(ReadMatterSheetTest, EmptyLeaderIsRefused) {
-  auto matters = ReadMatterSheet(std::string(kHeader) + "1,\xE3\x80\x80,甲,每月,科技局,钱甲,卫一\r\n");
+  auto matters =
+      ReadMatterSheet(std::string(kHeader) + "1,\xE3\x80\x80,甲,每月,科技局,钱甲,卫一\r\n");
   ASSERT_FALSE(matters.ok());
   EXPECT_EQ(matters.status().message(), "csv: line 2, column 2 (牵头区领导): empty");
 }

@@ -1,7 +1,6 @@
 #include "services/tasks/item_rules.h"
 
 #include <algorithm>
-#include <initializer_list>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -19,14 +18,13 @@ enum class Party { kResponsible, kLead, kLeadOrResponsible, kSupervisionGroup };
 
 struct ActionRule {
   Party party;
-  std::initializer_list<ItemStatus> from;
+  std::vector<ItemStatus> from;
 };
 
-constexpr std::initializer_list<ItemStatus> kWorking = {
-    duban::tasks::v1::ITEM_STATUS_ASSIGNED, duban::tasks::v1::ITEM_STATUS_ACCEPTED,
-    duban::tasks::v1::ITEM_STATUS_IN_PROGRESS};
-
 ActionRule RuleOf(ItemAction action) {
+  const std::vector<ItemStatus> kWorking = {duban::tasks::v1::ITEM_STATUS_ASSIGNED,
+                                            duban::tasks::v1::ITEM_STATUS_ACCEPTED,
+                                            duban::tasks::v1::ITEM_STATUS_IN_PROGRESS};
   switch (action) {
     case ItemAction::kAccept:
       return {Party::kResponsible, {duban::tasks::v1::ITEM_STATUS_ASSIGNED}};
@@ -74,7 +72,7 @@ bool Speaks(const Actor& actor, const Item& item, Party party) {
   return false;
 }
 
-std::string_view PartyName(Party party) {
+const char* PartyName(Party party) {
   switch (party) {
     case Party::kResponsible:
       return "the liaison of a responsible unit";
@@ -94,7 +92,7 @@ bool Actor::ReadsEverything() const {
   return is_service || is_admin || is_office_liaison || is_supervision_group;
 }
 
-bool Actor::IsLiaisonOf(std::string_view unit_id) const {
+bool Actor::IsLiaisonOf(absl::string_view unit_id) const {
   return !unit_id.empty() &&
          std::find(liaison_units.begin(), liaison_units.end(), unit_id) != liaison_units.end();
 }
@@ -131,7 +129,7 @@ Actor ActorFromPrincipal(const duban::registry::v1::Principal& principal) {
   return actor;
 }
 
-std::string_view ActionName(ItemAction action) {
+const char* ActionName(ItemAction action) {
   switch (action) {
     case ItemAction::kAccept:
       return "accept";
@@ -200,7 +198,7 @@ ItemStatus StatusAfter(ItemAction action, ItemStatus from) {
 }
 
 std::string StatusName(ItemStatus status) {
-  constexpr std::string_view kPrefix = "ITEM_STATUS_";
+  constexpr absl::string_view kPrefix = "ITEM_STATUS_";
   std::string name = duban::tasks::v1::ItemStatus_Name(status);
   if (name.rfind(kPrefix, 0) == 0) name.erase(0, kPrefix.size());
   return name;

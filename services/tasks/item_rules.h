@@ -5,7 +5,7 @@
 #define DUBAN_SERVICES_TASKS_ITEM_RULES_H_
 
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
@@ -31,7 +31,7 @@ struct Actor {
 
   // Services, admins, office liaisons and the supervision group read every item.
   bool ReadsEverything() const;
-  bool IsLiaisonOf(std::string_view unit_id) const;
+  bool IsLiaisonOf(absl::string_view unit_id) const;
 };
 
 Actor ActorFromPrincipal(const duban::registry::v1::Principal& principal);
@@ -50,7 +50,7 @@ enum class ItemAction {
   kSplit,
 };
 
-std::string_view ActionName(ItemAction action);
+const char* ActionName(ItemAction action);
 
 // Whether `actor` may see `item` at all. A unit liaison sees items their unit
 // leads or is responsible for; a district leader the items of their own

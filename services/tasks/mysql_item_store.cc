@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "common/db/pool.h"
+#include "common/status.h"
 #include "common/time_util.h"
 
 namespace duban::tasks {
@@ -96,7 +97,7 @@ absl::StatusOr<std::vector<Param>> Row(const Item& item) {
 }
 
 template <typename Fn>
-auto Guarded(std::string_view what, Fn fn) -> decltype(fn()) {
+auto Guarded(absl::string_view what, Fn fn) -> decltype(fn()) {
   try {
     return fn();
   } catch (const sql::SQLException& e) {
@@ -178,7 +179,7 @@ class WhereBuilder {
     Add("(" + absl::StrJoin(alternatives, " OR ") + ")", std::move(params));
   }
 
-  void AddUnit(const std::string& unit, std::string_view role_condition) {
+  void AddUnit(const std::string& unit, const char* role_condition) {
     Add(absl::StrCat("EXISTS (SELECT 1 FROM item_units u WHERE u.item_id = i.id AND u.unit_id = ?",
                      role_condition, ")"),
         {unit});

@@ -24,9 +24,9 @@ constexpr char kService[] = "/duban.tasks.v1.TasksService/";
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
 
-std::string Method(std::string_view name) { return absl::StrCat(kService, name); }
+std::string Method(absl::string_view name) { return absl::StrCat(kService, name); }
 
-std::string NewId(std::string_view prefix) {
+std::string NewId(absl::string_view prefix) {
   thread_local std::mt19937_64 bits{std::random_device{}()};
   return absl::StrCat(prefix, "-", absl::Hex(bits() & 0xffffffffffULL, absl::kZeroPad10));
 }
@@ -46,13 +46,13 @@ duban::common::v1::Subject ItemSubject(const std::string& item_id) {
   return subject;
 }
 
-absl::Status RequireText(const std::string& value, std::string_view field) {
+absl::Status RequireText(const std::string& value, absl::string_view field) {
   if (value.empty()) return InvalidField(field, "required");
   return absl::OkStatus();
 }
 
 absl::Status RequireUnits(const google::protobuf::RepeatedPtrField<std::string>& units,
-                          std::string_view field) {
+                          absl::string_view field) {
   if (units.empty()) return InvalidField(field, "at least one responsible unit is required");
   for (const auto& unit : units) {
     if (unit.empty()) return InvalidField(field, "a unit id is empty");

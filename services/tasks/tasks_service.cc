@@ -11,7 +11,7 @@ TasksServiceImpl::TasksServiceImpl(const Authorizer* authorizer, TaskTracker* tr
                                    db::ConnectionPool* pool)
     : authorizer_(authorizer), tracker_(tracker), pool_(pool) {}
 
-grpc::Status TasksServiceImpl::Handle(grpc::ServerContext* context, std::string_view method,
+grpc::Status TasksServiceImpl::Handle(grpc::ServerContext* context, absl::string_view method,
                                       const std::function<absl::Status(const Actor&)>& body) {
   absl::StatusOr<Caller> caller =
       authorizer_->Authorize(*context, absl::StrCat("/duban.tasks.v1.TasksService/", method));

@@ -5,7 +5,7 @@
 #define DUBAN_SERVICES_TASKS_TASKS_SERVICE_H_
 
 #include <functional>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "common/auth.h"
 #include "common/clock.h"
@@ -61,7 +61,7 @@ class TasksServiceImpl final : public duban::tasks::v1::TasksService::Service {
 
  private:
   // Authorizes the call to `method` and runs `body` with the caller.
-  grpc::Status Handle(grpc::ServerContext* context, std::string_view method,
+  grpc::Status Handle(grpc::ServerContext* context, absl::string_view method,
                       const std::function<absl::Status(const Actor&)>& body);
 
   const Authorizer* authorizer_;

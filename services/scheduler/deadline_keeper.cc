@@ -1,0 +1,381 @@
+#include "services/scheduler/deadline_keeper.h"
+
+#include <algorithm>
+#include <random>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/db/audit.h"
+#include "common/db/outbox.h"
+#include "common/status.h"
+#include "common/time_util.h"
+
+namespace duban::scheduler {
+namespace {
+
+using duban::common::v1::Subject;
+using duban::scheduler::v1::Deadline;
+
+constexpr char kActor[] = "service:scheduler";
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 500;
+
+std::string NewDeadlineId() {
+  thread_local std::mt19937_64 bits{std::random_device{}()};
+  return absl::StrCat("dl-", absl::Hex(bits() & 0xffffffffffULL, absl::kZeroPad10));
+}
+
+absl::Status CheckSubject(const Subject& subject) {
+  if (subject.kind() == duban::common::v1::SUBJECT_KIND_UNSPECIFIED) {
+    return InvalidField("subject.kind", "required");
+  }
+  if (subject.id().empty()) return InvalidField("subject.id", "required");
+  return absl::OkStatus();
+}
+
+bool Visible(const Reader& reader, const Deadline& deadline) {
+  return reader.reads_everything ||
+         std::find(reader.units.begin(), reader.units.end(), deadline.owner_unit_id()) !=
+             reader.units.end();
+}
+
+absl::StatusOr<int> PageSize(int requested) {
+  if (requested < 0) return InvalidField("page_size", "must not be negative");
+  if (requested == 0) return kDefaultPageSize;
+  return std::min(requested, kMaxPageSize);
+}
+
+absl::Status BadToken() { return InvalidField("page_token", "not a token this call handed out"); }
+
+// The rungs of `fresh` that did not already fire at the same time: a deadline
+// revived at the same instant (an item returned for rework) does not repeat them.
+std::vector<RungDue> NotYetFired(const Deadline& deadline, std::vector<RungDue> fresh) {
+  std::erase_if(fresh, [&](const RungDue& rung) {
+    return std::any_of(deadline.ladder().begin(), deadline.ladder().end(), [&](const auto& old) {
+      return old.has_fired_at() && old.rung() == rung.rung &&
+             FromProto(old.due_at()) == rung.due_at;
+    });
+  });
+  return fresh;
+}
+
+}  // namespace
+
+std::string SubjectKey(const Subject& subject) {
+  std::string kind = duban::common::v1::SubjectKind_Name(subject.kind());
+  constexpr absl::string_view kPrefix = "SUBJECT_KIND_";
+  if (kind.rfind(kPrefix, 0) == 0) kind.erase(0, kPrefix.size());
+  return absl::StrCat(kind, "/", subject.id());
+}
+
+DeadlineKeeper::DeadlineKeeper(db::ConnectionPool* pool, DeadlineStore* store, const Clock* clock,
+                               absl::TimeZone zone, const WorkCalendar* calendar,
+                               LadderOptions options, SchedulerMetrics* metrics)
+    : pool_(pool),
+      store_(store),
+      clock_(clock),
+      zone_(zone),
+      calendar_(calendar),
+      options_(options),
+      metrics_(metrics) {}
+
+// ---- Events from the owners of deadlines ----
+
+absl::Status DeadlineKeeper::ApplyEvent(sql::Connection& conn,
+                                        const duban::events::v1::Event& event) {
+  const auto& payload = event.payload();
+  if (payload.Is<v1::DeadlineRegistered>()) {
+    v1::DeadlineRegistered registered;
+    if (!payload.UnpackTo(&registered)) return InvalidField("payload", "malformed");
+    return ApplyRegistered(conn, event, registered);
+  }
+  if (payload.Is<v1::DeadlineMet>()) {
+    v1::DeadlineMet met;
+    if (!payload.UnpackTo(&met)) return InvalidField("payload", "malformed");
+    const absl::Time met_at = met.has_met_at() ? FromProto(met.met_at()) : clock_->Now();
+    return ApplyEnded(conn, event, met.subject(), v1::DEADLINE_STATE_MET, met_at);
+  }
+  if (payload.Is<v1::DeadlineCancelled>()) {
+    v1::DeadlineCancelled cancelled;
+    if (!payload.UnpackTo(&cancelled)) return InvalidField("payload", "malformed");
+    return ApplyEnded(conn, event, cancelled.subject(), v1::DEADLINE_STATE_CANCELLED,
+                      absl::InfinitePast());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DeadlineKeeper::ApplyRegistered(sql::Connection& conn,
+                                             const duban::events::v1::Event& event,
+                                             const v1::DeadlineRegistered& registered) {
+  DUBAN_RETURN_IF_ERROR(CheckSubject(registered.subject()));
+  DUBAN_ASSIGN_OR_RETURN(absl::Time due, DueInstant(registered.deadline(), zone_, "deadline"));
+  const absl::Time now = clock_->Now();
+  DUBAN_ASSIGN_OR_RETURN(std::optional<StoredDeadline> existing,
+                         store_->LoadBySubject(conn, registered.subject(), /*for_update=*/true));
+
+  StoredDeadline stored;
+  Deadline before;
+  if (existing) {
+    stored = *existing;
+    before = existing->deadline;
+  } else {
+    stored.deadline.set_id(NewDeadlineId());
+    *stored.deadline.mutable_subject() = registered.subject();
+  }
+  Deadline& d = stored.deadline;
+  const bool moved = !existing || FromProto(d.due_at()) != due;
+  const bool revived = existing && d.state() != v1::DEADLINE_STATE_PENDING;
+  stored.given = registered.deadline();
+  d.set_owner_unit_id(registered.owner_unit_id());
+  d.set_owner_person_id(registered.owner_person_id());
+  d.set_rule(registered.rule());
+  *d.mutable_inputs() = registered.inputs();
+  *d.mutable_due_at() = ToProto(due);
+  d.set_state(v1::DEADLINE_STATE_PENDING);
+  d.clear_met_at();
+  d.set_label(registered.label().substr(0, 500));
+  d.set_revision(d.revision() + 1);
+
+  if (existing) {
+    DUBAN_RETURN_IF_ERROR(store_->Update(conn, stored, now));
+  } else {
+    DUBAN_RETURN_IF_ERROR(store_->Insert(conn, stored, now));
+  }
+  if (moved || revived) {
+    DUBAN_RETURN_IF_ERROR(store_->DeleteUnfiredRungs(conn, d.id()));
+    DUBAN_RETURN_IF_ERROR(store_->AddRungs(
+        conn, d.id(), d.revision(),
+        NotYetFired(d, ComputeLadder(due, zone_, *calendar_, options_))));
+  }
+  DUBAN_ASSIGN_OR_RETURN(std::optional<StoredDeadline> after,
+                         store_->LoadById(conn, d.id(), /*for_update=*/false));
+  return db::WriteAudit(conn, {.actor = absl::StrCat("service:", event.source()),
+                               .at = now,
+                               .action = "scheduler.DeadlineRegistered",
+                               .entity_type = "deadline",
+                               .entity_id = d.id(),
+                               .before = existing ? &before : nullptr,
+                               .after = &after->deadline,
+                               .request_id = event.event_id()});
+}
+
+absl::Status DeadlineKeeper::ApplyEnded(sql::Connection& conn,
+                                        const duban::events::v1::Event& event,
+                                        const Subject& subject, v1::DeadlineState state,
+                                        absl::Time met_at) {
+  DUBAN_RETURN_IF_ERROR(CheckSubject(subject));
+  DUBAN_ASSIGN_OR_RETURN(std::optional<StoredDeadline> stored,
+                         store_->LoadBySubject(conn, subject, /*for_update=*/true));
+  // Nothing registered (or already ended): nothing can fire, so nothing to do.
+  if (!stored || stored->deadline.state() != v1::DEADLINE_STATE_PENDING) {
+    return absl::OkStatus();
+  }
+  const Deadline before = stored->deadline;
+  Deadline& d = stored->deadline;
+  d.set_state(state);
+  if (state == v1::DEADLINE_STATE_MET) *d.mutable_met_at() = ToProto(met_at);
+  d.set_revision(d.revision() + 1);
+  const absl::Time now = clock_->Now();
+  DUBAN_RETURN_IF_ERROR(store_->Update(conn, *stored, now));
+  DUBAN_RETURN_IF_ERROR(store_->DeleteUnfiredRungs(conn, d.id()));
+  DUBAN_ASSIGN_OR_RETURN(std::optional<StoredDeadline> after,
+                         store_->LoadById(conn, d.id(), /*for_update=*/false));
+  return db::WriteAudit(conn, {.actor = absl::StrCat("service:", event.source()),
+                               .at = now,
+                               .action = state == v1::DEADLINE_STATE_MET
+                                             ? "scheduler.DeadlineMet"
+                                             : "scheduler.DeadlineCancelled",
+                               .entity_type = "deadline",
+                               .entity_id = d.id(),
+                               .before = &before,
+                               .after = &after->deadline,
+                               .request_id = event.event_id()});
+}
+
+// ---- Firing ----
+
+absl::StatusOr<int> DeadlineKeeper::FireDue(absl::Time now, int max_rungs) {
+  int fired = 0;
+  while (fired < max_rungs) {
+    duban::common::v1::Rung rung = duban::common::v1::RUNG_UNSPECIFIED;
+    duban::common::v1::SubjectKind kind = duban::common::v1::SUBJECT_KIND_UNSPECIFIED;
+    DUBAN_ASSIGN_OR_RETURN(bool one, FireOne(now, &rung, &kind));
+    if (!one) break;
+    ++fired;
+    if (metrics_ != nullptr) metrics_->RungFired(rung, kind);
+  }
+  return fired;
+}
+
+absl::StatusOr<bool> DeadlineKeeper::FireOne(absl::Time now, duban::common::v1::Rung* rung,
+                                             duban::common::v1::SubjectKind* kind) {
+  bool fired = false;
+  DUBAN_RETURN_IF_ERROR(db::InTransaction(*pool_, [&](sql::Connection& conn) -> absl::Status {
+    fired = false;
+    DUBAN_ASSIGN_OR_RETURN(std::optional<ClaimedRung> claimed, store_->ClaimDueRung(conn, now));
+    if (!claimed) return absl::OkStatus();
+    DUBAN_ASSIGN_OR_RETURN(std::optional<StoredDeadline> stored,
+                           store_->LoadById(conn, claimed->deadline_id, /*for_update=*/false));
+    if (!stored) return absl::DataLossError(absl::StrCat("rung ", claimed->id, ": no deadline"));
+    const Deadline before = stored->deadline;
+    Deadline after = before;
+    for (auto& entry : *after.mutable_ladder()) {
+      if (!entry.has_fired_at() && entry.rung() == claimed->rung &&
+          FromProto(entry.due_at()) == claimed->due_at) {
+        *entry.mutable_fired_at() = ToProto(now);
+      }
+    }
+
+    v1::RungFired event;
+    auto& firing = *event.mutable_firing();
+    firing.set_deadline_id(after.id());
+    *firing.mutable_subject() = after.subject();
+    firing.set_rung(claimed->rung);
+    *firing.mutable_due_at() = ToProto(claimed->due_at);
+    *firing.mutable_fired_at() = ToProto(now);
+    *event.mutable_deadline() = after;
+    DUBAN_RETURN_IF_ERROR(
+        db::EnqueueEvent(conn, "supervision", SubjectKey(after.subject()), event, now));
+    DUBAN_ASSIGN_OR_RETURN(int64_t seq, store_->LastEventSeq(conn));
+    DUBAN_RETURN_IF_ERROR(store_->MarkFired(conn, claimed->id, now, seq));
+    DUBAN_RETURN_IF_ERROR(db::WriteAudit(
+        conn, {.actor = kActor,
+               .at = now,
+               .action = absl::StrCat("scheduler.Fire", RungName(claimed->rung)),
+               .entity_type = "deadline",
+               .entity_id = after.id(),
+               .before = &before,
+               .after = &after,
+               .request_id = absl::StrCat("rung-", claimed->id)}));
+    fired = true;
+    *rung = claimed->rung;
+    *kind = after.subject().kind();
+    return absl::OkStatus();
+  }));
+  return fired;
+}
+
+absl::Status DeadlineKeeper::RefreshPending() {
+  if (metrics_ == nullptr) return absl::OkStatus();
+  return db::WithConnection(*pool_, [&](sql::Connection& conn) -> absl::Status {
+    DUBAN_ASSIGN_OR_RETURN(auto pending, store_->CountPending(conn));
+    metrics_->SetPending(pending);
+    return absl::OkStatus();
+  });
+}
+
+// ---- Reads ----
+
+absl::StatusOr<StoredDeadline> DeadlineKeeper::LoadVisible(const Reader& reader,
+                                                           const std::string& id) {
+  std::optional<StoredDeadline> stored;
+  DUBAN_RETURN_IF_ERROR(db::WithConnection(*pool_, [&](sql::Connection& conn) -> absl::Status {
+    DUBAN_ASSIGN_OR_RETURN(stored, store_->LoadById(conn, id, /*for_update=*/false));
+    return absl::OkStatus();
+  }));
+  if (!stored || !Visible(reader, stored->deadline)) {
+    return absl::NotFoundError(absl::StrCat("deadline ", id, " not found"));
+  }
+  return *std::move(stored);
+}
+
+absl::StatusOr<Deadline> DeadlineKeeper::GetDeadline(const Reader& reader,
+                                                     const v1::GetDeadlineRequest& request) {
+  if (!request.deadline_id().empty()) {
+    DUBAN_ASSIGN_OR_RETURN(StoredDeadline stored, LoadVisible(reader, request.deadline_id()));
+    return stored.deadline;
+  }
+  if (!request.has_subject()) return InvalidField("deadline_id", "a deadline id or a subject is required");
+  DUBAN_RETURN_IF_ERROR(CheckSubject(request.subject()));
+  std::optional<StoredDeadline> stored;
+  DUBAN_RETURN_IF_ERROR(db::WithConnection(*pool_, [&](sql::Connection& conn) -> absl::Status {
+    DUBAN_ASSIGN_OR_RETURN(stored,
+                           store_->LoadBySubject(conn, request.subject(), /*for_update=*/false));
+    return absl::OkStatus();
+  }));
+  if (!stored || !Visible(reader, stored->deadline)) {
+    return absl::NotFoundError(
+        absl::StrCat("deadline of ", SubjectKey(request.subject()), " not found"));
+  }
+  return stored->deadline;
+}
+
+absl::StatusOr<v1::ListDeadlinesResponse> DeadlineKeeper::ListDeadlines(
+    const Reader& reader, const v1::ListDeadlinesRequest& request) {
+  DUBAN_ASSIGN_OR_RETURN(int size, PageSize(request.page_size()));
+  DeadlineQuery query;
+  query.restricted = !reader.reads_everything;
+  query.scope_units = reader.units;
+  query.subject_kind = request.subject_kind();
+  query.owner_unit_id = request.owner_unit_id();
+  query.state = request.state();
+  if (request.has_due_from()) query.due_from = FromProto(request.due_from());
+  if (request.has_due_to()) query.due_to = FromProto(request.due_to());
+  if (!request.page_token().empty()) {
+    std::string plain;
+    int64_t micros = 0;
+    if (!absl::WebSafeBase64Unescape(request.page_token(), &plain)) return BadToken();
+    std::pair<std::string, std::string> parts = absl::StrSplit(plain, absl::MaxSplits('|', 1));
+    if (!absl::SimpleAtoi(parts.first, &micros) || parts.second.empty()) return BadToken();
+    query.after = std::make_pair(absl::FromUnixMicros(micros), parts.second);
+  }
+  query.limit = size + 1;
+
+  std::vector<Deadline> deadlines;
+  DUBAN_RETURN_IF_ERROR(db::WithConnection(*pool_, [&](sql::Connection& conn) -> absl::Status {
+    DUBAN_ASSIGN_OR_RETURN(deadlines, store_->List(conn, query));
+    return absl::OkStatus();
+  }));
+  v1::ListDeadlinesResponse response;
+  const bool more = static_cast<int>(deadlines.size()) > size;
+  if (more) deadlines.resize(size);
+  for (auto& d : deadlines) *response.add_deadlines() = std::move(d);
+  if (more) {
+    const Deadline& last = response.deadlines(size - 1);
+    response.set_next_page_token(absl::WebSafeBase64Escape(
+        absl::StrCat(absl::ToUnixMicros(FromProto(last.due_at())), "|", last.id())));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::Explanation> DeadlineKeeper::ExplainDeadline(const Reader& reader,
+                                                                const std::string& id) {
+  if (id.empty()) return InvalidField("deadline_id", "required");
+  DUBAN_ASSIGN_OR_RETURN(StoredDeadline stored, LoadVisible(reader, id));
+  return Explain(stored.deadline, stored.given, zone_, *calendar_, options_);
+}
+
+absl::StatusOr<v1::ListRungFiringsResponse> DeadlineKeeper::ListRungFirings(
+    const Reader& reader, const v1::ListRungFiringsRequest& request) {
+  DUBAN_ASSIGN_OR_RETURN(int size, PageSize(request.page_size()));
+  FiringQuery query;
+  query.restricted = !reader.reads_everything;
+  query.scope_units = reader.units;
+  if (request.has_subject()) query.subject = request.subject();
+  query.rung = request.rung();
+  if (!request.page_token().empty()) {
+    std::string plain;
+    if (!absl::WebSafeBase64Unescape(request.page_token(), &plain) ||
+        !absl::SimpleAtoi(plain, &query.after_id)) {
+      return BadToken();
+    }
+  }
+  query.limit = size + 1;
+
+  std::vector<v1::RungFiring> firings;
+  std::vector<int64_t> ids;
+  DUBAN_RETURN_IF_ERROR(db::WithConnection(*pool_, [&](sql::Connection& conn) -> absl::Status {
+    DUBAN_ASSIGN_OR_RETURN(firings, store_->ListFirings(conn, query, &ids));
+    return absl::OkStatus();
+  }));
+  v1::ListRungFiringsResponse response;
+  const bool more = static_cast<int>(firings.size()) > size;
+  if (more) firings.resize(size);
+  for (auto& f : firings) *response.add_firings() = std::move(f);
+  if (more) response.set_next_page_token(absl::WebSafeBase64Escape(absl::StrCat(ids[size - 1])));
+  return response;
+}
+
+}  // namespace duban::scheduler

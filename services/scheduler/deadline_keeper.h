@@ -1,0 +1,92 @@
+// The scheduler's domain: keeps every deadline as data, moves it when its
+// owner says so, and fires each rung of its ladder exactly once.
+#ifndef DUBAN_SERVICES_SCHEDULER_DEADLINE_KEEPER_H_
+#define DUBAN_SERVICES_SCHEDULER_DEADLINE_KEEPER_H_
+
+#include <string>
+#include <vector>
+
+#include <cppconn/connection.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "common/db/pool.h"
+#include "duban/events/v1/events.pb.h"
+#include "duban/scheduler/v1/scheduler.pb.h"
+#include "services/scheduler/deadline_store.h"
+#include "services/scheduler/ladder.h"
+#include "services/scheduler/scheduler_metrics.h"
+#include "services/scheduler/work_calendar.h"
+
+namespace duban::scheduler {
+
+// Who reads: everything (services, admins, office liaisons, the supervision
+// group) or only the deadlines owned by the units they are liaison of.
+struct Reader {
+  bool reads_everything = false;
+  std::vector<std::string> units;
+};
+
+// Thread-safe; holds no mutable state of its own. Any number of replicas may
+// run FireDue at once against the same database.
+class DeadlineKeeper {
+ public:
+  // Nothing is owned; `metrics` may be null.
+  DeadlineKeeper(db::ConnectionPool* pool, DeadlineStore* store, const Clock* clock,
+                 absl::TimeZone zone, const WorkCalendar* calendar, LadderOptions options,
+                 SchedulerMetrics* metrics);
+
+  // Applies one delivered event inside the caller's transaction (see
+  // db::ApplyEvents): DeadlineRegistered creates or moves the subject's
+  // deadline (a move replaces the unfired rungs; fired rungs stay),
+  // DeadlineMet and DeadlineCancelled end it so that nothing more fires.
+  // INVALID_ARGUMENT for a malformed command; other payloads are ignored.
+  absl::Status ApplyEvent(sql::Connection& conn, const duban::events::v1::Event& event);
+
+  // Fires, in order of their due time, up to `max_rungs` unfired rungs of
+  // pending deadlines due at or before `now`: each in its own transaction that
+  // marks it fired, writes its RungFired event for supervision and its audit
+  // record. Returns how many fired.
+  absl::StatusOr<int> FireDue(absl::Time now, int max_rungs);
+
+  // Recomputes duban_scheduler_deadlines_pending.
+  absl::Status RefreshPending();
+
+  // NOT_FOUND when missing or not visible to `reader`; INVALID_ARGUMENT when
+  // neither an id nor a subject is given.
+  absl::StatusOr<duban::scheduler::v1::Deadline> GetDeadline(
+      const Reader& reader, const duban::scheduler::v1::GetDeadlineRequest& request);
+  absl::StatusOr<duban::scheduler::v1::ListDeadlinesResponse> ListDeadlines(
+      const Reader& reader, const duban::scheduler::v1::ListDeadlinesRequest& request);
+  absl::StatusOr<duban::scheduler::v1::Explanation> ExplainDeadline(const Reader& reader,
+                                                                    const std::string& id);
+  absl::StatusOr<duban::scheduler::v1::ListRungFiringsResponse> ListRungFirings(
+      const Reader& reader, const duban::scheduler::v1::ListRungFiringsRequest& request);
+
+ private:
+  absl::Status ApplyRegistered(sql::Connection& conn, const duban::events::v1::Event& event,
+                               const duban::scheduler::v1::DeadlineRegistered& registered);
+  absl::Status ApplyEnded(sql::Connection& conn, const duban::events::v1::Event& event,
+                          const duban::common::v1::Subject& subject,
+                          duban::scheduler::v1::DeadlineState state, absl::Time met_at);
+  // Fires one rung; false when none was due.
+  absl::StatusOr<bool> FireOne(absl::Time now, duban::common::v1::Rung* rung,
+                               duban::common::v1::SubjectKind* kind);
+  absl::StatusOr<StoredDeadline> LoadVisible(const Reader& reader, const std::string& id);
+
+  db::ConnectionPool* pool_;
+  DeadlineStore* store_;
+  const Clock* clock_;
+  const absl::TimeZone zone_;
+  const WorkCalendar* calendar_;
+  const LadderOptions options_;
+  SchedulerMetrics* metrics_;
+};
+
+// "ITEM/<id>": the ordering key of a subject's events.
+std::string SubjectKey(const duban::common::v1::Subject& subject);
+
+}  // namespace duban::scheduler
+
+#endif  // DUBAN_SERVICES_SCHEDULER_DEADLINE_KEEPER_H_

@@ -1,0 +1,50 @@
+// duban-scheduler: every deadline as data; fires each rung of each ladder once.
+#include <string>
+
+#include "common/auth.h"
+#include "common/log.h"
+#include "common/runtime.h"
+#include "services/scheduler/deadline_keeper.h"
+#include "services/scheduler/firing_loop.h"
+#include "services/scheduler/mysql_deadline_store.h"
+#include "services/scheduler/scheduler_config.h"
+#include "services/scheduler/scheduler_metrics.h"
+#include "services/scheduler/scheduler_policies.h"
+#include "services/scheduler/scheduler_service.h"
+#include "services/scheduler/schema.h"
+#include "services/scheduler/work_calendar.h"
+
+int main(int argc, char** argv) {
+  using namespace duban::scheduler;
+  auto runtime = duban::Runtime::Start(argc, argv, "scheduler", Migrations());
+  if (!runtime.ok()) return 1;
+  duban::Runtime& rt = **runtime;
+
+  auto options = LoadSchedulerOptions();
+  if (!options.ok()) {
+    duban::Log(duban::LogLevel::kError, "config_invalid",
+               {{"error", std::string(options.status().message())}});
+    return 1;
+  }
+
+  duban::Authorizer authorizer(&rt.verifier(), &rt.principals(), SchedulerPolicies());
+  MysqlDeadlineStore store;
+  WeekdayCalendar calendar;
+  SchedulerMetrics metrics(rt.metrics());
+  DeadlineKeeper keeper(&rt.pool(), &store, &rt.clock(), rt.zone(), &calendar, options->ladder,
+                        &metrics);
+  FiringLoop loop(&keeper, &rt.clock(), &metrics, options->poll_interval, options->fire_batch);
+  SchedulerServiceImpl service(&authorizer, &keeper, &rt.pool());
+  SchedulerEventSink sink(&authorizer, &keeper, &rt.pool(), &rt.clock());
+
+  rt.Outbox({"supervision"});
+  rt.AddService(&service);
+  rt.AddService(&sink);
+  rt.AddSettleWork([&loop]() -> absl::StatusOr<duban::SettleCounts> {
+    absl::StatusOr<int> fired = loop.FireAllDue();
+    if (!fired.ok()) return fired.status();
+    return duban::SettleCounts{.work_done = *fired, .pending = 0, .detail = ""};
+  });
+  rt.AddBackground([&loop] { loop.Start(); }, [&loop] { loop.Stop(); });
+  return rt.Serve();
+}

@@ -1,0 +1,389 @@
+#include "services/scheduler/mysql_deadline_store.h"
+
+#include <memory>
+#include <variant>
+
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/db/pool.h"
+#include "common/status.h"
+#include "common/time_util.h"
+
+namespace duban::scheduler {
+namespace {
+
+using duban::scheduler::v1::Deadline;
+
+using Param = std::variant<std::string, int64_t, std::monostate>;
+
+void Bind(sql::PreparedStatement& statement, const std::vector<Param>& params) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    const int index = static_cast<int>(i) + 1;
+    if (const auto* text = std::get_if<std::string>(&params[i])) {
+      statement.setString(index, *text);
+    } else if (const auto* number = std::get_if<int64_t>(&params[i])) {
+      statement.setInt64(index, *number);
+    } else {
+      statement.setNull(index, sql::DataType::VARCHAR);
+    }
+  }
+}
+
+template <typename Fn>
+auto Guarded(absl::string_view what, Fn fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const sql::SQLException& e) {
+    return db::SqlError(e, what);
+  }
+}
+
+std::string InputsJson(const Deadline& deadline) {
+  Deadline inputs_only;
+  *inputs_only.mutable_inputs() = deadline.inputs();
+  std::string json;
+  (void)google::protobuf::util::MessageToJsonString(inputs_only, &json);
+  return json;
+}
+
+constexpr char kDeadlineColumns[] =
+    "id, subject_kind, subject_id, owner_unit_id, owner_person_id, rule, inputs_json, "
+    "deadline_kind, deadline_date, due_at, state, met_at, label, revision";
+
+std::vector<Param> Row(const StoredDeadline& stored) {
+  const Deadline& d = stored.deadline;
+  Param date = std::monostate{};
+  if (stored.given.has_date()) {
+    const auto& g = stored.given.date();
+    date = FormatDay(absl::CivilDay(g.year(), g.month(), g.day()));
+  }
+  Param met = std::monostate{};
+  if (d.has_met_at()) met = db::ToSqlTime(FromProto(d.met_at()));
+  return {d.id(),
+          static_cast<int64_t>(d.subject().kind()),
+          d.subject().id(),
+          d.owner_unit_id(),
+          d.owner_person_id(),
+          d.rule(),
+          InputsJson(d),
+          std::string(stored.given.has_date() ? "D" : "I"),
+          date,
+          db::ToSqlTime(FromProto(d.due_at())),
+          static_cast<int64_t>(d.state()),
+          met,
+          d.label(),
+          d.revision()};
+}
+
+absl::StatusOr<StoredDeadline> FromRow(sql::ResultSet& rows) {
+  StoredDeadline stored;
+  Deadline& d = stored.deadline;
+  d.set_id(rows.getString("id"));
+  d.mutable_subject()->set_kind(
+      static_cast<duban::common::v1::SubjectKind>(rows.getInt("subject_kind")));
+  d.mutable_subject()->set_id(rows.getString("subject_id"));
+  d.set_owner_unit_id(rows.getString("owner_unit_id"));
+  d.set_owner_person_id(rows.getString("owner_person_id"));
+  d.set_rule(rows.getString("rule"));
+  Deadline inputs_only;
+  if (!google::protobuf::util::JsonStringToMessage(std::string(rows.getString("inputs_json")),
+                                                   &inputs_only)
+           .ok()) {
+    return absl::DataLossError(absl::StrCat("deadline ", d.id(), ": inputs_json unreadable"));
+  }
+  *d.mutable_inputs() = inputs_only.inputs();
+  const absl::Time due = db::FromSqlTime(rows.getString("due_at"));
+  *d.mutable_due_at() = ToProto(due);
+  d.set_state(static_cast<duban::scheduler::v1::DeadlineState>(rows.getInt("state")));
+  if (!rows.isNull("met_at")) *d.mutable_met_at() = ToProto(db::FromSqlTime(rows.getString("met_at")));
+  d.set_label(rows.getString("label"));
+  d.set_revision(rows.getInt64("revision"));
+  if (std::string(rows.getString("deadline_kind")) == "D") {
+    DUBAN_ASSIGN_OR_RETURN(absl::CivilDay day,
+                           ParseDay(std::string(rows.getString("deadline_date")), "deadline_date"));
+    *stored.given.mutable_date() = ToProto(day);
+  } else {
+    *stored.given.mutable_instant() = ToProto(due);
+  }
+  return stored;
+}
+
+absl::Status LoadLadder(sql::Connection& conn, Deadline& deadline) {
+  std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
+      "SELECT rung, due_at, fired_at FROM ladder_rungs WHERE deadline_id = ? "
+      "ORDER BY due_at, id"));
+  statement->setString(1, deadline.id());
+  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+  while (rows->next()) {
+    auto& rung = *deadline.add_ladder();
+    rung.set_rung(static_cast<duban::common::v1::Rung>(rows->getInt(1)));
+    *rung.mutable_due_at() = ToProto(db::FromSqlTime(rows->getString(2)));
+    if (!rows->isNull(3)) *rung.mutable_fired_at() = ToProto(db::FromSqlTime(rows->getString(3)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<StoredDeadline>> LoadWhere(sql::Connection& conn,
+                                                        absl::string_view condition,
+                                                        const std::vector<Param>& params,
+                                                        bool for_update) {
+  std::unique_ptr<sql::PreparedStatement> statement(
+      conn.prepareStatement(absl::StrCat("SELECT ", kDeadlineColumns, " FROM deadlines WHERE ",
+                                         condition, for_update ? " FOR UPDATE" : "")));
+  Bind(*statement, params);
+  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+  if (!rows->next()) return std::optional<StoredDeadline>();
+  DUBAN_ASSIGN_OR_RETURN(StoredDeadline stored, FromRow(*rows));
+  DUBAN_RETURN_IF_ERROR(LoadLadder(conn, stored.deadline));
+  return std::optional<StoredDeadline>(std::move(stored));
+}
+
+std::string Marks(size_t n) { return absl::StrJoin(std::vector<std::string>(n, "?"), ", "); }
+
+}  // namespace
+
+absl::StatusOr<std::optional<StoredDeadline>> MysqlDeadlineStore::LoadBySubject(
+    sql::Connection& conn, const duban::common::v1::Subject& subject, bool for_update) {
+  return Guarded("load deadline", [&] {
+    return LoadWhere(conn, "subject_kind = ? AND subject_id = ?",
+                     {static_cast<int64_t>(subject.kind()), subject.id()}, for_update);
+  });
+}
+
+absl::StatusOr<std::optional<StoredDeadline>> MysqlDeadlineStore::LoadById(sql::Connection& conn,
+                                                                           const std::string& id,
+                                                                           bool for_update) {
+  return Guarded("load deadline", [&] { return LoadWhere(conn, "id = ?", {id}, for_update); });
+}
+
+absl::Status MysqlDeadlineStore::Insert(sql::Connection& conn, const StoredDeadline& stored,
+                                        absl::Time now) {
+  return Guarded("insert deadline", [&]() -> absl::Status {
+    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
+        absl::StrCat("INSERT INTO deadlines (", kDeadlineColumns,
+                     ", created_at, updated_at) VALUES (", Marks(16), ")")));
+    std::vector<Param> row = Row(stored);
+    row.push_back(db::ToSqlTime(now));
+    row.push_back(db::ToSqlTime(now));
+    Bind(*statement, row);
+    statement->executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::Status MysqlDeadlineStore::Update(sql::Connection& conn, const StoredDeadline& stored,
+                                        absl::Time now) {
+  return Guarded("update deadline", [&]() -> absl::Status {
+    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
+        "UPDATE deadlines SET id = ?, subject_kind = ?, subject_id = ?, owner_unit_id = ?, "
+        "owner_person_id = ?, rule = ?, inputs_json = ?, deadline_kind = ?, deadline_date = ?, "
+        "due_at = ?, state = ?, met_at = ?, label = ?, revision = ?, updated_at = ? "
+        "WHERE id = ?"));
+    std::vector<Param> row = Row(stored);
+    row.push_back(db::ToSqlTime(now));
+    row.push_back(stored.deadline.id());
+    Bind(*statement, row);
+    statement->executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::Status MysqlDeadlineStore::DeleteUnfiredRungs(sql::Connection& conn,
+                                                    const std::string& deadline_id) {
+  return Guarded("delete unfired rungs", [&]() -> absl::Status {
+    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
+        "DELETE FROM ladder_rungs WHERE deadline_id = ? AND fired_at IS NULL"));
+    statement->setString(1, deadline_id);
+    statement->executeUpdate();
+    return absl::OkStatus();
+  });
+}
+
+absl::Status MysqlDeadlineStore::AddRungs(sql::Connection& conn, const std::string& deadline_id,
+                                          int64_t generation, const std::vector<RungDue>& rungs) {
+  return Guarded("add rungs", [&]() -> absl::Status {
+    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
+        "INSERT INTO ladder_rungs (deadline_id, generation, rung, due_at) VALUES (?, ?, ?, ?)"));
+    for (const RungDue& rung : rungs) {
+      Bind(*statement, {deadline_id, generation, static_cast<int64_t>(rung.rung),
+                        db::ToSqlTime(rung.due_at)});
+      statement->executeUpdate();
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::optional<ClaimedRung>> MysqlDeadlineStore::ClaimDueRung(sql::Connection& conn,
+                                                                            absl::Time now) {
+  return Guarded("claim due rung", [&]() -> absl::StatusOr<std::optional<ClaimedRung>> {
+    // Locks the rung and its deadline; rows another replica holds are skipped,
+    // so two replicas never fire the same rung, and a deadline being met or
+    // moved is left alone until that change commits.
+    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
+        "SELECT r.id, r.deadline_id, r.rung, r.due_at FROM ladder_rungs r "
+        "JOIN deadlines d ON d.id = r.deadline_id "
+        "WHERE r.fired_at IS NULL AND r.due_at <= ? AND d.state = 1 "
+        "ORDER BY r.due_at, r.id LIMIT 1 FOR UPDATE SKIP LOCKED"));
+    statement->setString(1, db::ToSqlTime(now));
+    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+    if (!rows->next()) return std::optional<ClaimedRung>();
+    ClaimedRung claimed;
+    claimed.id = rows->getInt64(1);
+    claimed.deadline_id = rows->getString(2);
+    claimed.rung = static_cast<duban::common::v1::Rung>(rows->getInt(3));
+    claimed.due_at = db::FromSqlTime(rows->getString(4));
+    return std::optional<ClaimedRung>(claimed);
+  });
+}
+
+absl::Status MysqlDeadlineStore::MarkFired(sql::Connection& conn, int64_t rung_id,
+                                           absl::Time fired_at, int64_t event_seq) {
+  return Guarded("mark rung fired", [&]() -> absl::Status {
+    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
+        "UPDATE ladder_rungs SET fired_at = ?, event_seq = ? WHERE id = ? AND fired_at IS NULL"));
+    Bind(*statement, {db::ToSqlTime(fired_at), event_seq, rung_id});
+    if (statement->executeUpdate() != 1) {
+      return absl::AbortedError(absl::StrCat("rung ", rung_id, " fired concurrently"));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<int64_t> MysqlDeadlineStore::LastEventSeq(sql::Connection& conn) {
+  return Guarded("read event sequence", [&]() -> absl::StatusOr<int64_t> {
+    std::unique_ptr<sql::PreparedStatement> statement(
+        conn.prepareStatement("SELECT LAST_INSERT_ID()"));
+    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+    if (!rows->next()) return absl::InternalError("LAST_INSERT_ID() returned no row");
+    return static_cast<int64_t>(rows->getInt64(1));
+  });
+}
+
+absl::StatusOr<std::vector<Deadline>> MysqlDeadlineStore::List(sql::Connection& conn,
+                                                                const DeadlineQuery& query) {
+  std::vector<std::string> conditions;
+  std::vector<Param> params;
+  if (query.restricted) {
+    if (query.scope_units.empty()) {
+      conditions.push_back("FALSE");
+    } else {
+      conditions.push_back(absl::StrCat("owner_unit_id IN (", Marks(query.scope_units.size()), ")"));
+      for (const auto& unit : query.scope_units) params.push_back(unit);
+    }
+  }
+  if (query.subject_kind != duban::common::v1::SUBJECT_KIND_UNSPECIFIED) {
+    conditions.push_back("subject_kind = ?");
+    params.push_back(static_cast<int64_t>(query.subject_kind));
+  }
+  if (!query.owner_unit_id.empty()) {
+    conditions.push_back("owner_unit_id = ?");
+    params.push_back(query.owner_unit_id);
+  }
+  if (query.state != duban::scheduler::v1::DEADLINE_STATE_UNSPECIFIED) {
+    conditions.push_back("state = ?");
+    params.push_back(static_cast<int64_t>(query.state));
+  }
+  if (query.due_from) {
+    conditions.push_back("due_at >= ?");
+    params.push_back(db::ToSqlTime(*query.due_from));
+  }
+  if (query.due_to) {
+    conditions.push_back("due_at < ?");
+    params.push_back(db::ToSqlTime(*query.due_to));
+  }
+  if (query.after) {
+    const std::string due = db::ToSqlTime(query.after->first);
+    conditions.push_back("(due_at > ? OR (due_at = ? AND id > ?))");
+    params.insert(params.end(), {due, due, query.after->second});
+  }
+  const std::string where =
+      conditions.empty() ? "" : absl::StrCat(" WHERE ", absl::StrJoin(conditions, " AND "));
+  return Guarded("list deadlines", [&]() -> absl::StatusOr<std::vector<Deadline>> {
+    std::unique_ptr<sql::PreparedStatement> statement(
+        conn.prepareStatement(absl::StrCat("SELECT ", kDeadlineColumns, " FROM deadlines", where,
+                                           " ORDER BY due_at, id LIMIT ", query.limit)));
+    Bind(*statement, params);
+    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+    std::vector<Deadline> deadlines;
+    while (rows->next()) {
+      DUBAN_ASSIGN_OR_RETURN(StoredDeadline stored, FromRow(*rows));
+      deadlines.push_back(std::move(stored.deadline));
+    }
+    for (auto& deadline : deadlines) DUBAN_RETURN_IF_ERROR(LoadLadder(conn, deadline));
+    return deadlines;
+  });
+}
+
+absl::StatusOr<std::vector<duban::scheduler::v1::RungFiring>> MysqlDeadlineStore::ListFirings(
+    sql::Connection& conn, const FiringQuery& query, std::vector<int64_t>* ids) {
+  std::vector<std::string> conditions = {"r.fired_at IS NOT NULL", "r.id > ?"};
+  std::vector<Param> params = {query.after_id};
+  if (query.restricted) {
+    if (query.scope_units.empty()) {
+      conditions.push_back("FALSE");
+    } else {
+      conditions.push_back(
+          absl::StrCat("d.owner_unit_id IN (", Marks(query.scope_units.size()), ")"));
+      for (const auto& unit : query.scope_units) params.push_back(unit);
+    }
+  }
+  if (query.subject) {
+    conditions.push_back("d.subject_kind = ? AND d.subject_id = ?");
+    params.push_back(static_cast<int64_t>(query.subject->kind()));
+    params.push_back(query.subject->id());
+  }
+  if (query.rung != duban::common::v1::RUNG_UNSPECIFIED) {
+    conditions.push_back("r.rung = ?");
+    params.push_back(static_cast<int64_t>(query.rung));
+  }
+  return Guarded("list rung firings",
+                 [&]() -> absl::StatusOr<std::vector<duban::scheduler::v1::RungFiring>> {
+                   std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
+                       absl::StrCat("SELECT r.id, r.deadline_id, d.subject_kind, d.subject_id, "
+                                    "r.rung, r.due_at, r.fired_at, r.event_seq "
+                                    "FROM ladder_rungs r JOIN deadlines d ON d.id = r.deadline_id "
+                                    "WHERE ",
+                                    absl::StrJoin(conditions, " AND "), " ORDER BY r.id LIMIT ",
+                                    query.limit)));
+                   Bind(*statement, params);
+                   std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+                   std::vector<duban::scheduler::v1::RungFiring> firings;
+                   while (rows->next()) {
+                     ids->push_back(rows->getInt64(1));
+                     auto& firing = firings.emplace_back();
+                     firing.set_deadline_id(rows->getString(2));
+                     firing.mutable_subject()->set_kind(
+                         static_cast<duban::common::v1::SubjectKind>(rows->getInt(3)));
+                     firing.mutable_subject()->set_id(rows->getString(4));
+                     firing.set_rung(static_cast<duban::common::v1::Rung>(rows->getInt(5)));
+                     *firing.mutable_due_at() = ToProto(db::FromSqlTime(rows->getString(6)));
+                     *firing.mutable_fired_at() = ToProto(db::FromSqlTime(rows->getString(7)));
+                     if (!rows->isNull(8)) {
+                       firing.set_event_id(absl::StrCat("scheduler:", rows->getInt64(8)));
+                     }
+                   }
+                   return firings;
+                 });
+}
+
+absl::StatusOr<std::map<duban::common::v1::SubjectKind, int64_t>>
+MysqlDeadlineStore::CountPending(sql::Connection& conn) {
+  using Counts = std::map<duban::common::v1::SubjectKind, int64_t>;
+  return Guarded("count pending deadlines", [&]() -> absl::StatusOr<Counts> {
+    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
+        "SELECT subject_kind, COUNT(*) FROM deadlines WHERE state = 1 GROUP BY subject_kind"));
+    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+    Counts counts;
+    while (rows->next()) {
+      counts[static_cast<duban::common::v1::SubjectKind>(rows->getInt(1))] = rows->getInt64(2);
+    }
+    return counts;
+  });
+}
+
+}  // namespace duban::scheduler

@@ -1,0 +1,30 @@
+// duban-supervision: supervision cases, their ladder, and the circular's figures.
+#include "common/auth.h"
+#include "common/runtime.h"
+#include "duban/registry/v1/registry.grpc.pb.h"
+#include "services/supervision/liaison_directory.h"
+#include "services/supervision/migrations.h"
+#include "services/supervision/supervision_policies.h"
+#include "services/supervision/supervision_service.h"
+#include "services/supervision/supervision_workflow.h"
+
+int main(int argc, char** argv) {
+  using namespace duban;
+  auto started = Runtime::Start(argc, argv, "supervision", supervision::Migrations());
+  if (!started.ok()) return 1;
+  Runtime& runtime = **started;
+
+  // TODO(#4): an outbox to "tasks" once special supervision splits items.
+  std::unique_ptr<supervision::LiaisonDirectory> liaisons = supervision::NewGrpcLiaisonDirectory(
+      registry::v1::RegistryService::NewStub(runtime.Channel("registry")), nullptr);
+  supervision::SupervisionWorkflow workflow(&runtime.pool(), &runtime.clock(), runtime.zone(),
+                                            liaisons.get());
+  Authorizer authorizer(&runtime.verifier(), &runtime.principals(),
+                        supervision::SupervisionPolicies());
+  supervision::SupervisionServiceImpl service(&authorizer, &workflow, &runtime.pool());
+  supervision::SupervisionEventSink sink(&authorizer, &workflow, &runtime.pool(),
+                                         &runtime.clock());
+  runtime.AddService(&service);
+  runtime.AddService(&sink);
+  return runtime.Serve();
+}

@@ -1,0 +1,73 @@
+// The gRPC face of the supervision service and its event sink: authorize each
+// call, convert messages and statuses, and hand the work to
+// SupervisionWorkflow.
+#ifndef DUBAN_SERVICES_SUPERVISION_SUPERVISION_SERVICE_H_
+#define DUBAN_SERVICES_SUPERVISION_SUPERVISION_SERVICE_H_
+
+#include <functional>
+
+#include "common/auth.h"
+#include "common/clock.h"
+#include "common/db/pool.h"
+#include "duban/events/v1/events.grpc.pb.h"
+#include "duban/supervision/v1/supervision.grpc.pb.h"
+#include "services/supervision/supervision_workflow.h"
+
+namespace duban::supervision {
+
+// Thread-safe; borrows its arguments, which must outlive it.
+class SupervisionServiceImpl final : public v1::SupervisionService::Service {
+ public:
+  SupervisionServiceImpl(const Authorizer* authorizer, SupervisionWorkflow* workflow,
+                         db::ConnectionPool* pool);
+
+  grpc::Status GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request,
+                       v1::GetCaseResponse* response) override;
+  grpc::Status ListCases(grpc::ServerContext* context, const v1::ListCasesRequest* request,
+                         v1::ListCasesResponse* response) override;
+  grpc::Status ListNotices(grpc::ServerContext* context, const v1::ListNoticesRequest* request,
+                           v1::ListNoticesResponse* response) override;
+  // TODO(#4): special supervision splits referred items through tasks.
+  grpc::Status SplitReferredItem(grpc::ServerContext* context,
+                                 const v1::SplitReferredItemRequest* request,
+                                 v1::SplitReferredItemResponse* response) override;
+  grpc::Status RecordCircular(grpc::ServerContext* context,
+                              const v1::RecordCircularRequest* request,
+                              v1::RecordCircularResponse* response) override;
+  grpc::Status GetFigures(grpc::ServerContext* context, const v1::GetFiguresRequest* request,
+                          v1::GetFiguresResponse* response) override;
+  // TODO(#4): the resumable stream of notices, case changes and new items.
+  grpc::Status Watch(grpc::ServerContext* context, const v1::WatchRequest* request,
+                     grpc::ServerWriter<v1::WatchResponse>* writer) override;
+  grpc::Status ListAuditRecords(grpc::ServerContext* context,
+                                const v1::ListAuditRecordsRequest* request,
+                                v1::ListAuditRecordsResponse* response) override;
+
+ private:
+  grpc::Status Handle(grpc::ServerContext* context, absl::string_view method,
+                      const std::function<absl::Status(const Caller&)>& work);
+
+  const Authorizer* authorizer_;
+  SupervisionWorkflow* workflow_;
+  db::ConnectionPool* pool_;
+};
+
+// Receives events from the other services' outboxes and applies each once.
+class SupervisionEventSink final : public events::v1::EventSinkService::Service {
+ public:
+  SupervisionEventSink(const Authorizer* authorizer, SupervisionWorkflow* workflow,
+                       db::ConnectionPool* pool, const Clock* clock);
+
+  grpc::Status Deliver(grpc::ServerContext* context, const events::v1::DeliverRequest* request,
+                       events::v1::DeliverResponse* response) override;
+
+ private:
+  const Authorizer* authorizer_;
+  SupervisionWorkflow* workflow_;
+  db::ConnectionPool* pool_;
+  const Clock* clock_;
+};
+
+}  // namespace duban::supervision
+
+#endif  // DUBAN_SERVICES_SUPERVISION_SUPERVISION_SERVICE_H_

@@ -1,0 +1,321 @@
+// TaskTracker against a real MariaDB (DUBAN_TEST_DB_SOCKET).
+#include <memory>
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "common/clock.h"
+#include "common/db/outbox.h"
+#include "common/testing/test_db.h"
+#include "common/time_util.h"
+#include "duban/scheduler/v1/scheduler.pb.h"
+#include "services/tasks/mysql_item_store.h"
+#include "services/tasks/schema.h"
+#include "services/tasks/task_tracker.h"
+
+namespace duban::tasks {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+absl::TimeZone Shanghai() {
+  absl::TimeZone zone;
+  EXPECT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &zone));
+  return zone;
+}
+
+absl::Time Local(absl::CivilSecond t) { return absl::FromCivil(t, Shanghai()); }
+
+Actor LiaisonOf(const std::string& unit) {
+  Actor actor;
+  actor.subject = "p-" + unit;
+  actor.person_id = "p-" + unit;
+  actor.liaison_units = {unit};
+  return actor;
+}
+
+Actor Office() {
+  Actor actor;
+  actor.subject = "p-office";
+  actor.is_office_liaison = true;
+  return actor;
+}
+
+// Minutes "doc-7" of leader-2 drafted by unit "lead", with two items:
+// ordinal 1 for unit "a" due 2026-12-31, ordinal 2 for unit "b" due 2026-06-30.
+duban::events::v1::Event DocumentIssuedEvent(const std::string& event_id) {
+  duban::minutes::v1::DocumentIssued issued;
+  auto& document = *issued.mutable_document();
+  document.set_id("doc-7");
+  document.set_event_id("ev-1");
+  document.set_kind(duban::minutes::v1::DOCUMENT_KIND_MINUTES);
+  document.set_title("Minutes of the March dispatch meeting");
+  document.set_document_number("泉港政纪〔2026〕12号");
+  document.set_drafting_unit_id("lead");
+  document.set_leader_id("leader-2");
+  document.add_matter_ids("m-3");
+  auto* first = document.add_items();
+  first->set_ordinal(1);
+  first->set_task("Open the new bus line");
+  first->add_responsible_unit_ids("a");
+  *first->mutable_deadline()->mutable_date() = ToProto(absl::CivilDay(2026, 12, 31));
+  auto* second = document.add_items();
+  second->set_ordinal(2);
+  second->set_task("Repair the bridge");
+  second->add_responsible_unit_ids("b");
+  *second->mutable_deadline()->mutable_date() = ToProto(absl::CivilDay(2026, 6, 30));
+
+  duban::events::v1::Event event;
+  event.set_event_id(event_id);
+  event.set_source("minutes");
+  event.set_ordering_key("DRAFT/ev-1");
+  event.mutable_payload()->PackFrom(issued);
+  return event;
+}
+
+class TaskTrackerStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = testing::TestDatabase::CreateMigrated("tasks", Migrations());
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = *std::move(db);
+    tracker_ = std::make_unique<TaskTracker>(&db_->pool(), &store_, &clock_, Shanghai(),
+                                             TasksOptions{});
+  }
+
+  absl::StatusOr<int> Deliver(const duban::events::v1::Event& event) {
+    google::protobuf::RepeatedPtrField<duban::events::v1::Event> events;
+    *events.Add() = event;
+    return db::ApplyEvents(db_->pool(), clock_, events,
+                           [&](sql::Connection& conn, const duban::events::v1::Event& e) {
+                             return tracker_->ApplyEvent(conn, e);
+                           });
+  }
+
+  // The type names of the events waiting in the outbox for `destination`, in order.
+  std::vector<std::string> Outbox(const std::string& destination) {
+    std::vector<std::string> types;
+    absl::Status status = db::WithConnection(db_->pool(), [&](sql::Connection& conn) {
+      std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
+          "SELECT payload FROM outbox WHERE destination = ? ORDER BY seq"));
+      statement->setString(1, destination);
+      std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+      while (rows->next()) {
+        google::protobuf::Any any;
+        any.ParseFromString(rows->getString(1));
+        types.push_back(std::string(any.type_url().substr(any.type_url().rfind('/') + 1)));
+      }
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(status.ok()) << status;
+    return types;
+  }
+
+  FakeClock clock_{Local(absl::CivilDay(2026, 3, 10))};
+  std::unique_ptr<testing::TestDatabase> db_;
+  MysqlItemStore store_;
+  std::unique_ptr<TaskTracker> tracker_;
+};
+
+TEST_F(TaskTrackerStoreTest, DocumentIssuedTwiceCreatesTheItemsOnce) {
+  ASSERT_EQ(Deliver(DocumentIssuedEvent("minutes:1")).value_or(-1), 1);
+  ASSERT_EQ(Deliver(DocumentIssuedEvent("minutes:1")).value_or(-1), 1);
+  // The same document again under a new event id (issue retried) adds nothing either.
+  ASSERT_EQ(Deliver(DocumentIssuedEvent("minutes:2")).value_or(-1), 1);
+
+  auto page = tracker_->ListItems(Office(), {}, 0, "");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->items.size(), 2u);
+  // By deadline in force: the bridge (June) before the bus line (December).
+  EXPECT_EQ(page->items[0].id(), "doc-7-2");
+  EXPECT_EQ(page->items[1].id(), "doc-7-1");
+  const auto& item = page->items[1];
+  EXPECT_EQ(item.lead_unit_id(), "lead");
+  EXPECT_THAT(item.responsible_unit_ids(), ElementsAre("a"));
+  EXPECT_EQ(item.source().document_number(), "泉港政纪〔2026〕12号");
+  EXPECT_EQ(item.source().leader_id(), "leader-2");
+  EXPECT_EQ(item.status(), v1::ITEM_STATUS_ASSIGNED);
+  EXPECT_EQ(FromProto(item.due_at()), Local(absl::CivilDay(2027, 1, 1)));
+  EXPECT_EQ(item.light(), v1::LIGHT_GREEN);
+
+  EXPECT_THAT(Outbox("scheduler"), ElementsAre("duban.scheduler.v1.DeadlineRegistered",
+                                               "duban.scheduler.v1.DeadlineRegistered"));
+  EXPECT_THAT(Outbox("supervision"),
+              ElementsAre("duban.tasks.v1.ItemChanged", "duban.tasks.v1.ItemChanged"));
+}
+
+TEST_F(TaskTrackerStoreTest, ReportCompleteEnqueuesDeadlineMetAndARetryAnswersTheSame) {
+  ASSERT_TRUE(Deliver(DocumentIssuedEvent("minutes:1")).ok());
+  v1::ReportCompleteRequest request;
+  request.set_request_id("req-1");
+  request.set_item_id("doc-7-1");
+  request.set_summary("Line 12 runs since Monday");
+
+  auto first = tracker_->ReportComplete(LiaisonOf("a"), request);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->item().status(), v1::ITEM_STATUS_REPORTED_COMPLETE);
+  EXPECT_EQ(first->item().light(), v1::LIGHT_DONE);
+  clock_.Advance(absl::Minutes(5));
+  auto again = tracker_->ReportComplete(LiaisonOf("a"), request);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->item().revision(), first->item().revision());
+
+  EXPECT_THAT(Outbox("scheduler"), ElementsAre("duban.scheduler.v1.DeadlineRegistered",
+                                               "duban.scheduler.v1.DeadlineRegistered",
+                                               "duban.scheduler.v1.DeadlineMet"));
+}
+
+TEST_F(TaskTrackerStoreTest, AnotherUnitLearnsNothingAndMayNotAct) {
+  ASSERT_TRUE(Deliver(DocumentIssuedEvent("minutes:1")).ok());
+  const Actor stranger = LiaisonOf("z");
+
+  EXPECT_EQ(tracker_->GetItem(stranger, "doc-7-1").status().code(), absl::StatusCode::kNotFound);
+  auto page = tracker_->ListItems(stranger, {}, 0, "");
+  ASSERT_TRUE(page.ok());
+  EXPECT_TRUE(page->items.empty());
+  auto counts = tracker_->CountItems(stranger, {});
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->count(), 0);
+
+  v1::AcceptItemRequest accept;
+  accept.set_request_id("req-x");
+  accept.set_item_id("doc-7-1");
+  EXPECT_EQ(tracker_->AcceptItem(stranger, accept).status().code(),
+            absl::StatusCode::kPermissionDenied);
+
+  // Unit "a" sees its own item only; the lead unit sees both.
+  auto mine = tracker_->ListItems(LiaisonOf("a"), {}, 0, "");
+  ASSERT_TRUE(mine.ok());
+  ASSERT_EQ(mine->items.size(), 1u);
+  EXPECT_EQ(mine->items[0].id(), "doc-7-1");
+  EXPECT_EQ(tracker_->CountItems(LiaisonOf("lead"), {})->count(), 2);
+}
+
+TEST_F(TaskTrackerStoreTest, LightsAndCountsFollowTheClock) {
+  ASSERT_TRUE(Deliver(DocumentIssuedEvent("minutes:1")).ok());
+  clock_.Set(Local(absl::CivilDay(2026, 12, 29)));
+  auto counts = tracker_->CountItems(Office(), {});
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(counts->count(), 2);
+  EXPECT_EQ(counts->yellow(), 1);  // the bus line, due on 2026-12-31
+  EXPECT_EQ(counts->red(), 1);     // the bridge, due on 2026-06-30
+
+  v1::ItemFilter yellow;
+  yellow.add_lights(v1::LIGHT_YELLOW);
+  auto page = tracker_->ListItems(Office(), yellow, 0, "");
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].light(), v1::LIGHT_YELLOW);
+
+  clock_.Set(Local(absl::CivilDay(2027, 1, 1)));
+  EXPECT_EQ(tracker_->GetItem(Office(), "doc-7-1")->light(), v1::LIGHT_RED);
+}
+
+TEST_F(TaskTrackerStoreTest, DueOnADayAndPagesInStableOrder) {
+  ASSERT_TRUE(Deliver(DocumentIssuedEvent("minutes:1")).ok());
+  v1::ItemFilter filter;
+  *filter.mutable_due_from() = ToProto(absl::CivilDay(2026, 12, 31));
+  *filter.mutable_due_to() = ToProto(absl::CivilDay(2026, 12, 31));
+  auto due = tracker_->ListItems(Office(), filter, 0, "");
+  ASSERT_TRUE(due.ok()) << due.status();
+  ASSERT_EQ(due->items.size(), 1u);
+  EXPECT_EQ(due->items[0].id(), "doc-7-1");
+
+  auto first = tracker_->ListItems(Office(), {}, 1, "");
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->items.size(), 1u);
+  ASSERT_FALSE(first->next_page_token.empty());
+  auto second = tracker_->ListItems(Office(), {}, 1, first->next_page_token);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->items.size(), 1u);
+  EXPECT_EQ(first->items[0].id(), "doc-7-2");
+  EXPECT_EQ(second->items[0].id(), "doc-7-1");
+  EXPECT_TRUE(second->next_page_token.empty());
+}
+
+TEST_F(TaskTrackerStoreTest, ExtensionAfterTheDeadlineIsRefusedBeforeItMovesTheDeadline) {
+  ASSERT_TRUE(Deliver(DocumentIssuedEvent("minutes:1")).ok());
+  v1::RequestExtensionRequest late;
+  late.set_request_id("req-late");
+  late.set_item_id("doc-7-2");  // due on 2026-06-30
+  late.set_reason("the contractor went bankrupt");
+  *late.mutable_requested_deadline()->mutable_date() = ToProto(absl::CivilDay(2026, 9, 30));
+  clock_.Set(Local(absl::CivilDay(2026, 7, 2)));
+  absl::Status refused = tracker_->RequestExtension(LiaisonOf("b"), late).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(refused.message()),
+              HasSubstr("deadline: already passed at 2026-07-01T00:00:00+08:00"));
+
+  v1::RequestExtensionRequest early = late;
+  early.set_request_id("req-early");
+  early.set_item_id("doc-7-1");
+  *early.mutable_requested_deadline()->mutable_date() = ToProto(absl::CivilDay(2027, 3, 31));
+  auto requested = tracker_->RequestExtension(LiaisonOf("a"), early);
+  ASSERT_TRUE(requested.ok()) << requested.status();
+  v1::DecideExtensionRequest decide;
+  decide.set_request_id("req-decide");
+  decide.set_item_id("doc-7-1");
+  decide.set_extension_id(requested->item().extensions(0).id());
+  decide.set_approve(true);
+  auto decided = tracker_->DecideExtension(LiaisonOf("lead"), decide);
+  ASSERT_TRUE(decided.ok()) << decided.status();
+  EXPECT_EQ(decided->item().original_deadline().date().month(), 12);
+  EXPECT_EQ(decided->item().deadline().date().month(), 3);
+  EXPECT_EQ(FromProto(decided->item().due_at()), Local(absl::CivilDay(2027, 4, 1)));
+}
+
+TEST_F(TaskTrackerStoreTest, IllegalTransitionNamesTheStatusAndChangesNothing) {
+  ASSERT_TRUE(Deliver(DocumentIssuedEvent("minutes:1")).ok());
+  v1::CloseOutRequest close;
+  close.set_request_id("req-close");
+  close.set_item_id("doc-7-1");
+  absl::Status status = tracker_->CloseOut(LiaisonOf("lead"), close).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("is ASSIGNED"));
+  EXPECT_EQ(tracker_->GetItem(Office(), "doc-7-1")->revision(), 1);
+}
+
+TEST_F(TaskTrackerStoreTest, SplitSubItemsCloseTheirParent) {
+  ASSERT_TRUE(Deliver(DocumentIssuedEvent("minutes:1")).ok());
+  v1::ReferItemRequest refer;
+  refer.set_request_id("req-refer");
+  refer.set_item_id("doc-7-1");
+  refer.set_reason("needs three departments");
+  ASSERT_TRUE(tracker_->ReferItem(LiaisonOf("lead"), refer).ok());
+
+  Actor group;
+  group.subject = "p-group";
+  group.is_supervision_group = true;
+  v1::SplitItemRequest split;
+  split.set_request_id("req-split");
+  split.set_item_id("doc-7-1");
+  for (const char* unit : {"a", "c"}) {
+    auto* sub = split.add_sub_items();
+    sub->set_content(std::string("part for ") + unit);
+    sub->add_responsible_unit_ids(unit);
+    *sub->mutable_deadline()->mutable_date() = ToProto(absl::CivilDay(2026, 11, 30));
+  }
+  auto result = tracker_->SplitItem(group, split);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->item().status(), v1::ITEM_STATUS_SPLIT);
+  ASSERT_EQ(result->sub_items_size(), 2);
+  EXPECT_EQ(result->sub_items(1).id(), "doc-7-1-s2");
+
+  for (const auto& [unit, id] : {std::pair{"a", "doc-7-1-s1"}, std::pair{"c", "doc-7-1-s2"}}) {
+    v1::ReportCompleteRequest done;
+    done.set_request_id(std::string("req-done-") + id);
+    done.set_item_id(id);
+    ASSERT_TRUE(tracker_->ReportComplete(LiaisonOf(unit), done).ok());
+    v1::CloseOutRequest close;
+    close.set_request_id(std::string("req-close-") + id);
+    close.set_item_id(id);
+    ASSERT_TRUE(tracker_->CloseOut(LiaisonOf("lead"), close).ok());
+  }
+  EXPECT_EQ(tracker_->GetItem(Office(), "doc-7-1")->status(), v1::ITEM_STATUS_CLOSED);
+}
+
+}  // namespace
+}  // namespace duban::tasks
