@@ -34,7 +34,8 @@ TEST(SqlErrorTest, LostConnectionsAreUnavailableAndMarked) {
     absl::Status status = FromCode(code);
     EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << code;
     EXPECT_TRUE(IsConnectionError(status)) << code;
-    EXPECT_THAT(std::string(status.message()), HasSubstr("database unavailable: insert item: boom"));
+    EXPECT_THAT(std::string(status.message()),
+                HasSubstr("database unavailable: insert item: boom"));
   }
 }
 

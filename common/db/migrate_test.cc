@@ -82,7 +82,8 @@ TEST_F(MigrateTest, ADatabaseNewerThanTheBinaryIsFailedPrecondition) {
   ASSERT_TRUE(Migrate(db_->pool(), "tasks", {kCreateNotes, kAddAuthor}).ok());
   absl::Status status = Migrate(db_->pool(), "tasks", {kCreateNotes});
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(status.message()), HasSubstr("at version 2, newer than this binary knows (1)"));
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("at version 2, newer than this binary knows (1)"));
 }
 
 TEST_F(MigrateTest, MigrationsOutOfOrderAreRefused) {

@@ -155,7 +155,12 @@ bool RecordApplied(sql::Connection& conn, const std::string& event_id, absl::Tim
 absl::Status EnqueueEvent(sql::Connection& conn, const std::string& destination,
                           const std::string& ordering_key, const google::protobuf::Message& payload,
                           absl::Time now) {
-  if (destination.empty()) return absl::InvalidArgumentError("outbox: destination must be set");
+  if (destination.empty() || destination.size() > 64) {
+    return absl::InvalidArgumentError("outbox: destination must have 1 to 64 characters");
+  }
+  if (ordering_key.size() > 255) {
+    return absl::InvalidArgumentError("outbox: ordering_key is longer than 255 bytes");
+  }
   google::protobuf::Any any;
   any.PackFrom(payload);
 

@@ -116,6 +116,15 @@ std::string Cluster::address(const std::string& service) const {
   return absl::StrCat("127.0.0.1:", port(service));
 }
 
+pid_t Cluster::pid(const std::string& service) const {
+  auto it = pids_.find(service);
+  return it == pids_.end() ? 0 : it->second;
+}
+
+std::string Cluster::database(const std::string& service) const {
+  return DatabaseName(options_.name, service);
+}
+
 std::vector<std::string> Cluster::Args(const std::string& service) const {
   std::vector<std::string> args = {
       absl::StrCat(DUBAN_BUILD_DIR, "/services/", service, "/duban-", service),

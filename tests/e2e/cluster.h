@@ -47,6 +47,10 @@ class Cluster {
   int port(const std::string& service) const;
   int metrics_port(const std::string& service) const;
   std::string address(const std::string& service) const;
+  // The service's process id (0 when stopped).
+  pid_t pid(const std::string& service) const;
+  // The name of the service's database.
+  std::string database(const std::string& service) const;
   // The tail of a service's log, for failure messages.
   std::string LogTail(const std::string& service, int lines = 30) const;
 

@@ -1,0 +1,107 @@
+#include "services/reporting/circular_draft.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "common/time_util.h"
+
+namespace duban::reporting {
+namespace {
+
+using supervision::v1::SupervisionCase;
+
+bool OpenAt(const SupervisionCase& c, absl::Time t) {
+  if (FromProto(c.opened_at()) >= t) return false;
+  return !c.has_closed_at() || FromProto(c.closed_at()) >= t;
+}
+
+std::string CsvCell(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  return absl::StrCat("\"", absl::StrReplaceAll(text, {{"\"", "\"\""}}), "\"");
+}
+
+void AddRow(std::string& csv, const std::vector<std::string>& cells) {
+  std::vector<std::string> escaped;
+  for (const std::string& cell : cells) escaped.push_back(CsvCell(cell));
+  absl::StrAppend(&csv, absl::StrJoin(escaped, ","), "\r\n");
+}
+
+}  // namespace
+
+bool CoveredByMonth(const SupervisionCase& c, absl::Time begin, absl::Time end) {
+  const absl::Time opened = FromProto(c.opened_at());
+  return OpenAt(c, end) || (opened >= begin && opened < end);
+}
+
+std::vector<std::string> OverdueItemIds(const std::vector<SupervisionCase>& cases,
+                                        absl::Time end) {
+  std::vector<std::string> ids;
+  for (const SupervisionCase& c : cases) {
+    if (c.subject().kind() == common::v1::SUBJECT_KIND_ITEM && OpenAt(c, end)) {
+      ids.push_back(c.subject().id());
+    }
+  }
+  return ids;
+}
+
+std::vector<v1::CircularEntry> GroupCircular(
+    const std::vector<SupervisionCase>& cases, absl::Time begin, absl::Time end,
+    const std::map<std::string, std::string>& item_contents,
+    const std::map<std::string, std::string>& unit_names) {
+  std::vector<SupervisionCase> covered;
+  for (const SupervisionCase& c : cases) {
+    if (CoveredByMonth(c, begin, end)) covered.push_back(c);
+  }
+  std::sort(covered.begin(), covered.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.unit_id(), a.id()) < std::tie(b.unit_id(), b.id());
+  });
+
+  std::map<std::string, v1::CircularEntry> by_unit;
+  for (const SupervisionCase& c : covered) {
+    v1::CircularEntry& entry = by_unit[c.unit_id()];
+    entry.set_unit_id(c.unit_id());
+    const auto name = unit_names.find(c.unit_id());
+    entry.set_unit_name(name == unit_names.end() ? c.unit_id() : name->second);
+    if (c.subject().kind() == common::v1::SUBJECT_KIND_ITEM && OpenAt(c, end)) {
+      entry.add_overdue_item_ids(c.subject().id());
+      const auto content = item_contents.find(c.subject().id());
+      entry.add_overdue_item_contents(content == item_contents.end() ? c.label()
+                                                                     : content->second);
+    }
+    entry.add_case_ids(c.id());
+    entry.add_case_labels(c.label());
+  }
+
+  std::vector<v1::CircularEntry> entries;
+  for (auto& [unit_id, entry] : by_unit) entries.push_back(std::move(entry));
+  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    return a.unit_name() < b.unit_name();
+  });
+  return entries;
+}
+
+std::string CircularCsv(const v1::Circular& circular) {
+  std::string csv = "\xEF\xBB\xBF";
+  AddRow(csv, {"月份", "单位", "类别", "编号", "内容"});
+  for (const v1::CircularEntry& entry : circular.entries()) {
+    for (const std::string& period : entry.late_period_ids()) {
+      AddRow(csv, {circular.month(), entry.unit_name(), "迟报", period, ""});
+    }
+    for (const std::string& period : entry.missing_period_ids()) {
+      AddRow(csv, {circular.month(), entry.unit_name(), "漏报", period, ""});
+    }
+    for (int i = 0; i < entry.overdue_item_ids_size(); ++i) {
+      AddRow(csv, {circular.month(), entry.unit_name(), "逾期事项", entry.overdue_item_ids(i),
+                   i < entry.overdue_item_contents_size() ? entry.overdue_item_contents(i) : ""});
+    }
+    for (int i = 0; i < entry.case_ids_size(); ++i) {
+      AddRow(csv, {circular.month(), entry.unit_name(), "督办", entry.case_ids(i),
+                   i < entry.case_labels_size() ? entry.case_labels(i) : ""});
+    }
+  }
+  return csv;
+}
+
+}  // namespace duban::reporting

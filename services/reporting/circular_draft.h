@@ -1,0 +1,41 @@
+// Drafting a month's circular from supervision's cases and tasks' items, and
+// rendering it for export.
+#ifndef DUBAN_SERVICES_REPORTING_CIRCULAR_DRAFT_H_
+#define DUBAN_SERVICES_REPORTING_CIRCULAR_DRAFT_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "duban/reporting/v1/reporting.pb.h"
+#include "duban/supervision/v1/supervision.pb.h"
+
+namespace duban::reporting {
+
+// True when the case belongs in the circular of the month [begin, end): open
+// at the month's end, or opened within the month.
+bool CoveredByMonth(const supervision::v1::SupervisionCase& supervision_case, absl::Time begin,
+                    absl::Time end);
+
+// The item ids of ITEM cases among `cases` open at `end` (the overdue items).
+std::vector<std::string> OverdueItemIds(const std::vector<supervision::v1::SupervisionCase>& cases,
+                                        absl::Time end);
+
+// Groups the covered cases per unit, ordered by unit name then id: ITEM cases
+// open at month end become overdue items (content from `item_contents`,
+// keyed by item id, else the case label); every covered case is listed with
+// its label. Unit names come from `unit_names` (else the id). Late and
+// missing reports stay empty (TODO(#5): from reporting's own reports). Pure.
+std::vector<v1::CircularEntry> GroupCircular(
+    const std::vector<supervision::v1::SupervisionCase>& cases, absl::Time begin, absl::Time end,
+    const std::map<std::string, std::string>& item_contents,
+    const std::map<std::string, std::string>& unit_names);
+
+// The circular as CSV with a UTF-8 byte order mark (so spreadsheets show
+// Chinese), one row per named item or case.
+std::string CircularCsv(const v1::Circular& circular);
+
+}  // namespace duban::reporting
+
+#endif  // DUBAN_SERVICES_REPORTING_CIRCULAR_DRAFT_H_
