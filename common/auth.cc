@@ -69,12 +69,18 @@ std::string StringField(const Struct& object, const std::string& name) {
   return it->second.string_value();
 }
 
+// Segment `index` (0: header, 1: claims) of a token, parsed but NOT verified:
+// only for choosing how to verify.
+absl::StatusOr<Struct> ParseUnverifiedSegment(std::string_view token, size_t index) {
+  std::vector<absl::string_view> parts = absl::StrSplit(AbslView(token), '.');
+  if (parts.size() != 3) return Unauthenticated("malformed token");
+  return ParseJsonSegment({parts[index].data(), parts[index].size()});
+}
+
 // The "alg" a token's header names, read before any verification so that a
 // token under another algorithm is refused without trying its signature.
 absl::StatusOr<std::string> HeaderAlgorithm(std::string_view token) {
-  std::vector<absl::string_view> parts = absl::StrSplit(AbslView(token), '.');
-  if (parts.size() != 3) return Unauthenticated("malformed token");
-  DUBAN_ASSIGN_OR_RETURN(Struct header, ParseJsonSegment({parts[0].data(), parts[0].size()}));
+  DUBAN_ASSIGN_OR_RETURN(Struct header, ParseUnverifiedSegment(token, 0));
   return StringField(header, "alg");
 }
 
@@ -191,24 +197,36 @@ TokenVerifier::TokenVerifier(AuthOptions options) : options_(std::move(options))
 
 absl::StatusOr<TokenClaims> TokenVerifier::Verify(std::string_view token) const {
   if (token.empty()) return Unauthenticated("missing bearer token");
-
-  // A service identity only ever comes from a token that verifies under the
-  // service secret; a user token naming a "service:" subject is refused below.
-  if (!options_.service_secret.empty()) {
-    absl::StatusOr<Struct> claims = VerifySignature(token, "HS256", options_.service_secret);
-    if (claims.ok() && absl::StartsWith(StringField(*claims, "sub"), kServicePrefix)) {
-      DUBAN_RETURN_IF_ERROR(CheckClaims(*claims, kServiceAudience, "", options_.leeway));
-      return TokenClaims{StringField(*claims, "sub"), /*is_service=*/true};
-    }
+  // The unverified subject only chooses the key: a "service:" subject is
+  // verified under the service secret alone, so a token signed with the
+  // users' key can never be taken for the service identity.
+  DUBAN_ASSIGN_OR_RETURN(Struct unverified, ParseUnverifiedSegment(token, 1));
+  if (absl::StartsWith(StringField(unverified, "sub"), kServicePrefix)) {
+    return VerifyService(token);
   }
+  return VerifyUser(token);
+}
 
+absl::StatusOr<TokenClaims> TokenVerifier::VerifyService(std::string_view token) const {
+  absl::StatusOr<Struct> claims = VerifySignature(token, "HS256", options_.service_secret);
+  if (absl::IsUnauthenticated(claims.status()) &&
+      claims.status().message() == "invalid signature") {
+    return Unauthenticated(
+        "invalid signature: \"service:\" subjects are reserved for the service "
+        "identity");
+  }
+  DUBAN_RETURN_IF_ERROR(claims.status());
+  DUBAN_RETURN_IF_ERROR(CheckClaims(*claims, kServiceAudience, "", options_.leeway));
+  return TokenClaims{StringField(*claims, "sub"), /*is_service=*/true};
+}
+
+absl::StatusOr<TokenClaims> TokenVerifier::VerifyUser(std::string_view token) const {
   DUBAN_ASSIGN_OR_RETURN(Struct claims,
                          VerifySignature(token, options_.algorithm, UserKey(options_)));
   DUBAN_RETURN_IF_ERROR(CheckClaims(claims, options_.audience, options_.issuer, options_.leeway));
   std::string subject = StringField(claims, "sub");
-  if (absl::StartsWith(subject, kServicePrefix)) {
-    return Unauthenticated(
-        absl::StrCat("subject ", subject, " is reserved for the service identity"));
+  if (absl::StartsWith(subject, kServicePrefix)) {  // Unreachable by Verify; kept as a guard.
+    return Unauthenticated("\"service:\" subjects are reserved for the service identity");
   }
   return TokenClaims{std::move(subject), /*is_service=*/false};
 }

@@ -4,13 +4,13 @@
 #ifndef DUBAN_COMMON_AUTH_H_
 #define DUBAN_COMMON_AUTH_H_
 
+#include <grpcpp/server_context.h>
+
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <grpcpp/server_context.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -47,6 +47,11 @@ struct TokenClaims {
 // expiry, not-before and audience (and issuer when configured), against the
 // real clock (tokens live in real time, whatever the test clock says).
 // UNAUTHENTICATED with the reason otherwise. Thread-safe.
+//
+// A token whose subject starts with "service:" is verified only as the
+// service identity (HS256, service_secret, audience "duban-internal"); any
+// other token only as a user's (options.algorithm and its key). So only the
+// holder of service_secret can act as a service.
 class TokenVerifier {
  public:
   explicit TokenVerifier(AuthOptions options);
@@ -54,6 +59,9 @@ class TokenVerifier {
   const AuthOptions& options() const { return options_; }
 
  private:
+  absl::StatusOr<TokenClaims> VerifyService(std::string_view token) const;
+  absl::StatusOr<TokenClaims> VerifyUser(std::string_view token) const;
+
   AuthOptions options_;
 };
 

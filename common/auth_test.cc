@@ -260,14 +260,15 @@ TEST(TokenVerifierTest, UserTokenClaimingAServiceSubjectIsNotAService) {
   TokenVerifier verifier(Hs256Options());
   absl::StatusOr<TokenClaims> claims = verifier.Verify(UserToken("service:x"));
   EXPECT_EQ(claims.status().code(), absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(claims.status().message(), "subject service:x is reserved for the service identity");
+  EXPECT_EQ(claims.status().message(),
+            "invalid signature: \"service:\" subjects are reserved for the service identity");
 }
 
 TEST(TokenVerifierTest, ServiceTokenUnderAnotherSecretIsRefused) {
   TokenVerifier verifier(Hs256Options());
   absl::StatusOr<TokenClaims> claims = verifier.Verify(*MintServiceToken("guessed", "tasks"));
   EXPECT_EQ(claims.status().code(), absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(claims.status().message(), "invalid signature");
+  EXPECT_THAT(std::string(claims.status().message()), HasSubstr("invalid signature"));
 }
 
 TEST(TokenVerifierTest, ExpiredServiceTokenIsRefused) {

@@ -35,7 +35,9 @@ struct DbOptions {
 class ConnectionPool;
 
 // A connection borrowed from the pool; returned when destroyed. A connection
-// that failed at the network level is discarded instead of returned.
+// that failed at the network level is discarded instead of returned. The pool
+// must outlive its leases; return a connection in autocommit mode, with no
+// transaction open.
 class Lease {
  public:
   Lease(Lease&&) noexcept;
@@ -65,8 +67,9 @@ class ConnectionPool {
 
   // A connection, idle or newly opened. RESOURCE_EXHAUSTED when none frees up
   // within acquire_timeout; UNAVAILABLE "database unavailable: ..." when a new
-  // one cannot be opened. Idle connections are checked before reuse, so one
-  // that died while the server restarted is replaced, not handed out.
+  // one cannot be opened. A connection idle for more than a second is pinged
+  // before reuse, so one that died while the server restarted is replaced, not
+  // handed out; InTransaction also replaces one found dead at its start.
   absl::StatusOr<Lease> Acquire();
 
   const DbOptions& options() const { return options_; }

@@ -74,7 +74,7 @@ absl::StatusOr<v1::CreateUnitResponse> Registry::CreateUnit(const Caller& caller
   v1::CreateUnitResponse response;
   DUBAN_RETURN_IF_ERROR(store_->Change(
       kCreateUnit, request.request_id(), request, &response, [&](RegistryTransaction& tx) {
-        const absl::Time now = clock_->Now();
+        const absl::Time now = Now();
         v1::Unit unit;
         unit.set_id(NewId("unit-"));
         unit.set_name(name);
@@ -137,7 +137,7 @@ absl::StatusOr<v1::CreatePersonResponse> Registry::CreatePerson(
   DUBAN_RETURN_IF_ERROR(store_->Change(
       kCreatePerson, request.request_id(), request, &response,
       [&](RegistryTransaction& tx) -> absl::Status {
-        const absl::Time now = clock_->Now();
+        const absl::Time now = Now();
         if (!request.oa_subject().empty()) {
           DUBAN_ASSIGN_OR_RETURN(auto holder, tx.FindPersonBySubject(request.oa_subject()));
           if (holder) {
@@ -200,7 +200,7 @@ absl::StatusOr<v1::GrantRoleResponse> Registry::GrantRole(const Caller& caller,
   DUBAN_RETURN_IF_ERROR(store_->Change(
       kGrantRole, request.request_id(), request, &response,
       [&](RegistryTransaction& tx) -> absl::Status {
-        const absl::Time now = clock_->Now();
+        const absl::Time now = Now();
         DUBAN_ASSIGN_OR_RETURN(v1::Person before, RequirePerson(tx, request.person_id()));
         DUBAN_ASSIGN_OR_RETURN(bool granted, tx.GrantRole(before.id(), request.role(), now));
         DUBAN_ASSIGN_OR_RETURN(*response.mutable_person(), RequirePerson(tx, before.id()));
@@ -218,7 +218,7 @@ absl::StatusOr<v1::RevokeRoleResponse> Registry::RevokeRole(const Caller& caller
   DUBAN_RETURN_IF_ERROR(store_->Change(
       kRevokeRole, request.request_id(), request, &response,
       [&](RegistryTransaction& tx) -> absl::Status {
-        const absl::Time now = clock_->Now();
+        const absl::Time now = Now();
         DUBAN_ASSIGN_OR_RETURN(v1::Person before, RequirePerson(tx, request.person_id()));
         DUBAN_ASSIGN_OR_RETURN(bool revoked, tx.RevokeRole(before.id(), request.role()));
         DUBAN_ASSIGN_OR_RETURN(*response.mutable_person(), RequirePerson(tx, before.id()));

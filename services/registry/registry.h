@@ -85,6 +85,10 @@ class Registry {
       const v1::ListAuditRecordsRequest& request);
 
  private:
+  // The clock's time at the database's precision (microseconds), so that an
+  // answer reads the same before and after it is stored.
+  absl::Time Now() const { return absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now())); }
+
   RegistryStore* store_;
   const Clock* clock_;
 };

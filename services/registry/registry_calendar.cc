@@ -55,7 +55,7 @@ absl::StatusOr<v1::ImportWorkCalendarResponse> Registry::ImportWorkCalendar(
   DUBAN_RETURN_IF_ERROR(store_->Change(
       kImportWorkCalendar, request.request_id(), request, &response,
       [&](RegistryTransaction& tx) -> absl::Status {
-        const absl::Time now = clock_->Now();
+        const absl::Time now = Now();
         absl::CivilDay first = rows.front().day, last = rows.front().day;
         for (const CalendarRow& row : rows) {
           v1::CalendarDay day;

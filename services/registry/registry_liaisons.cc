@@ -114,7 +114,7 @@ absl::StatusOr<v1::AssignLiaisonResponse> Registry::AssignLiaison(
   DUBAN_RETURN_IF_ERROR(store_->Change(
       kAssignLiaison, request.request_id(), request, &response,
       [&](RegistryTransaction& tx) -> absl::Status {
-        LiaisonChange change(tx, caller, clock_->Now(), kAssignLiaison, request.request_id());
+        LiaisonChange change(tx, caller, Now(), kAssignLiaison, request.request_id());
         DUBAN_ASSIGN_OR_RETURN(v1::Unit unit, RequireUnit(tx, request.unit_id()));
         v1::Person person;
         if (!request.person_id().empty()) {
@@ -136,7 +136,7 @@ absl::StatusOr<v1::AssignLiaisonResponse> Registry::AssignLiaison(
 }
 
 absl::StatusOr<v1::GetLiaisonResponse> Registry::GetLiaison(const v1::GetLiaisonRequest& request) {
-  const absl::Time at = request.has_as_of() ? FromProto(request.as_of()) : clock_->Now();
+  const absl::Time at = request.has_as_of() ? FromProto(request.as_of()) : Now();
   v1::GetLiaisonResponse response;
   DUBAN_RETURN_IF_ERROR(store_->Read([&](RegistryTransaction& tx) -> absl::Status {
     DUBAN_RETURN_IF_ERROR(RequireUnit(tx, request.unit_id()).status());
@@ -181,7 +181,7 @@ absl::StatusOr<v1::ImportLiaisonsResponse> Registry::ImportLiaisons(
   DUBAN_RETURN_IF_ERROR(store_->Change(
       kImportLiaisons, request.request_id(), request, &response,
       [&](RegistryTransaction& tx) -> absl::Status {
-        LiaisonChange change(tx, caller, clock_->Now(), kImportLiaisons, request.request_id());
+        LiaisonChange change(tx, caller, Now(), kImportLiaisons, request.request_id());
         for (const LiaisonRow& row : rows) {
           DUBAN_ASSIGN_OR_RETURN(std::optional<v1::Unit> unit, tx.FindUnitByName(row.unit));
           if (!unit) {

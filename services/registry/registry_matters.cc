@@ -7,7 +7,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "common/time_util.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "services/registry/names.h"
 #include "services/registry/registry.h"
 #include "services/registry/registry_internal.h"
@@ -247,7 +246,7 @@ absl::StatusOr<v1::ImportMatterRegistryResponse> Registry::ImportMatterRegistry(
   DUBAN_ASSIGN_OR_RETURN(std::vector<MatterRow> rows, ReadMatterSheet(request.csv()));
   v1::ImportMatterRegistryResponse response;
   const auto body = [&](RegistryTransaction& tx) -> absl::Status {
-    MatterImport import(tx, caller, clock_->Now(), request.request_id());
+    MatterImport import(tx, caller, Now(), request.request_id());
     DUBAN_ASSIGN_OR_RETURN(response, import.Run(rows));
     return absl::OkStatus();
   };

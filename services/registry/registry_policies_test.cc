@@ -12,8 +12,7 @@ namespace {
 using ::testing::ElementsAre;
 
 TEST(RegistryPoliciesTest, EveryMethodHasAPolicyAndNoOtherIsDeclared) {
-  const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-      "duban.registry.v1.RegistryService");
+  const auto* service = v1::Unit::descriptor()->file()->FindServiceByName("RegistryService");
   ASSERT_NE(service, nullptr);
   const std::map<std::string, MethodPolicy> policies = RegistryPolicies();
   for (int i = 0; i < service->method_count(); ++i) {

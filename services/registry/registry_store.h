@@ -58,8 +58,9 @@ struct MatterQuery {
   int limit = 1000;
 };
 
-// A matter as the registry version `version` shows it: Matter.version is the
-// version that introduced this state.
+// What identifies a matter across versions: its leader and its order among
+// the leader's rows. A v1::Matter read for a version carries, in its version
+// field, the version that introduced that state.
 struct MatterIdentity {
   std::string id;
   std::string leader_id;

@@ -65,7 +65,7 @@ std::vector<RungDue> NotYetFired(const Deadline& deadline, std::vector<RungDue> 
 
 std::string SubjectKey(const Subject& subject) {
   std::string kind = duban::common::v1::SubjectKind_Name(subject.kind());
-  constexpr absl::string_view kPrefix = "SUBJECT_KIND_";
+  constexpr std::string_view kPrefix = "SUBJECT_KIND_";
   if (kind.rfind(kPrefix, 0) == 0) kind.erase(0, kPrefix.size());
   return absl::StrCat(kind, "/", subject.id());
 }

@@ -34,7 +34,7 @@ std::string DescribeGiven(const duban::common::v1::Deadline& given, absl::TimeZo
 }  // namespace
 
 std::string RungName(Rung rung) {
-  constexpr absl::string_view kPrefix = "RUNG_";
+  constexpr std::string_view kPrefix = "RUNG_";
   std::string name = duban::common::v1::Rung_Name(rung);
   if (name.rfind(kPrefix, 0) == 0) name.erase(0, kPrefix.size());
   return name;

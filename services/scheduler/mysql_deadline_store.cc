@@ -35,7 +35,7 @@ void Bind(sql::PreparedStatement& statement, const std::vector<Param>& params) {
 }
 
 template <typename Fn>
-auto Guarded(absl::string_view what, Fn fn) -> decltype(fn()) {
+auto Guarded(std::string_view what, Fn fn) -> decltype(fn()) {
   try {
     return fn();
   } catch (const sql::SQLException& e) {
@@ -129,7 +129,7 @@ absl::Status LoadLadder(sql::Connection& conn, Deadline& deadline) {
 }
 
 absl::StatusOr<std::optional<StoredDeadline>> LoadWhere(sql::Connection& conn,
-                                                        absl::string_view condition,
+                                                        const char* condition,
                                                         const std::vector<Param>& params,
                                                         bool for_update) {
   std::unique_ptr<sql::PreparedStatement> statement(

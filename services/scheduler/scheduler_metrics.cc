@@ -5,7 +5,7 @@
 namespace duban::scheduler {
 namespace {
 
-std::string LowerWithoutPrefix(std::string name, absl::string_view prefix) {
+std::string LowerWithoutPrefix(std::string name, std::string_view prefix) {
   if (name.rfind(prefix, 0) == 0) name.erase(0, prefix.size());
   return absl::AsciiStrToLower(name);
 }

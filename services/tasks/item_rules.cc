@@ -198,7 +198,7 @@ ItemStatus StatusAfter(ItemAction action, ItemStatus from) {
 }
 
 std::string StatusName(ItemStatus status) {
-  constexpr absl::string_view kPrefix = "ITEM_STATUS_";
+  constexpr std::string_view kPrefix = "ITEM_STATUS_";
   std::string name = duban::tasks::v1::ItemStatus_Name(status);
   if (name.rfind(kPrefix, 0) == 0) name.erase(0, kPrefix.size());
   return name;

@@ -97,7 +97,7 @@ absl::StatusOr<std::vector<Param>> Row(const Item& item) {
 }
 
 template <typename Fn>
-auto Guarded(absl::string_view what, Fn fn) -> decltype(fn()) {
+auto Guarded(std::string_view what, Fn fn) -> decltype(fn()) {
   try {
     return fn();
   } catch (const sql::SQLException& e) {

@@ -46,13 +46,13 @@ duban::common::v1::Subject ItemSubject(const std::string& item_id) {
   return subject;
 }
 
-absl::Status RequireText(const std::string& value, absl::string_view field) {
+absl::Status RequireText(const std::string& value, std::string_view field) {
   if (value.empty()) return InvalidField(field, "required");
   return absl::OkStatus();
 }
 
 absl::Status RequireUnits(const google::protobuf::RepeatedPtrField<std::string>& units,
-                          absl::string_view field) {
+                          std::string_view field) {
   if (units.empty()) return InvalidField(field, "at least one responsible unit is required");
   for (const auto& unit : units) {
     if (unit.empty()) return InvalidField(field, "a unit id is empty");

@@ -1,0 +1,299 @@
+// Runtime end to end with a tiny fake service, on a real MariaDB
+// (DUBAN_TEST_DB_SOCKET): health, reflection, metrics, the test clock's
+// Settle, and graceful shutdown.
+#include "common/runtime.h"
+
+#include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/client_unary_call.h>
+#include <grpcpp/impl/codegen/sync_stream.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/reflection.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "common/clock.h"
+#include "common/testing/test_db.h"
+#include "duban/events/v1/events.grpc.pb.h"
+#include "duban/testclock/v1/testclock.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+
+namespace duban {
+namespace {
+
+using grpc::health::v1::HealthCheckRequest;
+using grpc::health::v1::HealthCheckResponse;
+using ::testing::HasSubstr;
+
+// Each test has its own ports (50151.. and 9151..), so tests run in parallel
+// (ctest -j) do not collide.
+constexpr int kFirstPort = 50151;
+constexpr int kFirstMetricsPort = 9151;
+// Peers nobody listens on, inside this test's port range.
+constexpr char kNowhere[] = "127.0.0.1:50159";
+
+// Applies events without a database; an event "slow" takes a second, so a
+// call can be in flight during shutdown.
+class FakeSink final : public duban::events::v1::EventSinkService::Service {
+ public:
+  grpc::Status Deliver(grpc::ServerContext*, const duban::events::v1::DeliverRequest* request,
+                       duban::events::v1::DeliverResponse* response) override {
+    for (const auto& event : request->events()) {
+      if (event.event_id() == "slow") {
+        slow_started.Notify();
+        absl::SleepFor(absl::Seconds(1));
+      }
+    }
+    response->set_applied_count(request->events_size());
+    return grpc::Status::OK;
+  }
+  absl::Notification slow_started;
+};
+
+// GET http://127.0.0.1:<port><path>; the whole response, headers included.
+std::string HttpGet(int port, const std::string& path) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    close(fd);
+    return "";
+  }
+  const std::string request = absl::StrCat("GET ", path, " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
+    close(fd);
+    return "";
+  }
+  std::string response;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = read(fd, buffer, sizeof buffer)) > 0) response.append(buffer, n);
+  close(fd);
+  return response;
+}
+
+class RuntimeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<testing::TestDatabase>> db = testing::TestDatabase::Create();
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = *std::move(db);
+    char dir[] = "/tmp/duban-runtime-test-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    dir_ = dir;
+  }
+
+  void TearDown() override {
+    if (serve_thread_.joinable()) {
+      runtime_->RequestShutdown();
+      serve_thread_.join();
+    }
+    runtime_.reset();
+    unlink((dir_ + "/clock").c_str());
+    rmdir(dir_.c_str());
+  }
+
+  // Starts the runtime with the fake sink on the ports numbered `slot` (0..4)
+  // and serves it on another thread.
+  void StartServing(int slot) {
+    port_ = kFirstPort + slot;
+    metrics_port_ = kFirstMetricsPort + slot;
+    std::vector<std::string> args = {"duban-fake",
+                                     absl::StrCat("--port=", port_),
+                                     absl::StrCat("--metrics_port=", metrics_port_),
+                                     "--db_socket=" + db_->options().socket,
+                                     "--db_name=" + db_->name(),
+                                     "--dev_insecure_secrets",
+                                     "--shutdown_grace=5s",
+                                     "--db_wait=10s",
+                                     "--test_clock_file=" + dir_ + "/clock",
+                                     "--test_clock_start=2026-10-01T09:00:00+08:00",
+                                     absl::StrCat("--registry_addr=", kNowhere),
+                                     absl::StrCat("--tasks_addr=", kNowhere)};
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    absl::StatusOr<std::unique_ptr<Runtime>> runtime =
+        Runtime::Start(static_cast<int>(args.size()), argv.data(), "fake", {});
+    ASSERT_TRUE(runtime.ok()) << runtime.status();
+    runtime_ = *std::move(runtime);
+    runtime_->AddService(&sink_);
+    runtime_->Outbox({"tasks"});
+    runtime_->AddSettleWork([] { return SettleCounts{2, 1, "one rung waits"}; });
+    runtime_->AddBackground([this] { background_started_ = true; },
+                            [this] { background_stopped_ = true; });
+    serve_thread_ = std::thread([this] { exit_code_ = runtime_->Serve(); });
+    for (int i = 0; i < 500 && runtime_->serving_port() == 0; ++i) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    ASSERT_EQ(runtime_->serving_port(), port_);
+    channel_ =
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", port_), grpc::InsecureChannelCredentials());
+  }
+
+  HealthCheckResponse::ServingStatus Health(const std::string& service) {
+    auto stub = grpc::health::v1::Health::NewStub(channel_);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    HealthCheckRequest request;
+    request.set_service(service);
+    HealthCheckResponse response;
+    grpc::Status status = stub->Check(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.status();
+  }
+
+  grpc::Status Deliver(const std::string& event_id) {
+    auto stub = duban::events::v1::EventSinkService::NewStub(channel_);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    duban::events::v1::DeliverRequest request;
+    request.add_events()->set_event_id(event_id);
+    duban::events::v1::DeliverResponse response;
+    return stub->Deliver(&context, request, &response);
+  }
+
+  absl::FlagSaver flag_saver_;
+  int port_ = 0;
+  int metrics_port_ = 0;
+  std::unique_ptr<testing::TestDatabase> db_;
+  std::string dir_;
+  FakeSink sink_;
+  std::unique_ptr<Runtime> runtime_;
+  std::thread serve_thread_;
+  std::atomic<int> exit_code_{-1};
+  std::atomic<bool> background_started_{false};
+  std::atomic<bool> background_stopped_{false};
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+TEST_F(RuntimeTest, HealthIsServingForTheServerAndEachService) {
+  ASSERT_NO_FATAL_FAILURE(StartServing(0));
+  EXPECT_EQ(Health(""), HealthCheckResponse::SERVING);
+  EXPECT_EQ(Health("duban.events.v1.EventSinkService"), HealthCheckResponse::SERVING);
+  EXPECT_EQ(Health("duban.testclock.v1.TestClockService"), HealthCheckResponse::SERVING);
+  EXPECT_TRUE(background_started_);
+}
+
+TEST_F(RuntimeTest, MetricsShowHandledCallsProcessAndOutbox) {
+  ASSERT_NO_FATAL_FAILURE(StartServing(1));
+  ASSERT_TRUE(Deliver("fast").ok());
+  const std::string metrics = HttpGet(metrics_port_, "/metrics");
+  EXPECT_THAT(metrics, HasSubstr("200 OK"));
+  EXPECT_THAT(metrics, HasSubstr("duban_grpc_server_handled_total{grpc_code=\"OK\","
+                                 "grpc_method=\"Deliver\","
+                                 "grpc_service=\"duban.events.v1.EventSinkService\"} 1"));
+  EXPECT_THAT(metrics, HasSubstr("duban_grpc_server_handling_seconds_bucket{"));
+  EXPECT_THAT(metrics, HasSubstr("process_resident_memory_bytes "));
+  EXPECT_THAT(metrics, HasSubstr("duban_outbox_backlog_events 0"));
+  EXPECT_THAT(metrics, HasSubstr("duban_outbox_oldest_age_seconds 0"));
+}
+
+TEST_F(RuntimeTest, SettleRunsTheWorkAndReportsTheTestClock) {
+  ASSERT_NO_FATAL_FAILURE(StartServing(2));
+  EXPECT_EQ(runtime_->clock().Now(), absl::FromUnixSeconds(1790816400));
+  auto stub = duban::testclock::v1::TestClockService::NewStub(channel_);
+  grpc::ClientContext context;
+  duban::testclock::v1::SettleResponse response;
+  grpc::Status status = stub->Settle(&context, duban::testclock::v1::SettleRequest(), &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.now().seconds(), 1790816400);
+  EXPECT_EQ(response.work_done(), 2);
+  EXPECT_EQ(response.pending(), 1);
+  EXPECT_EQ(response.pending_detail(), "one rung waits");
+}
+
+TEST_F(RuntimeTest, ReflectionListsTheServices) {
+  ASSERT_NO_FATAL_FAILURE(StartServing(3));
+  const google::protobuf::Descriptor* request_type =
+      google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
+          "grpc.reflection.v1alpha.ServerReflectionRequest");
+  const google::protobuf::Descriptor* response_type =
+      google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
+          "grpc.reflection.v1alpha.ServerReflectionResponse");
+  if (request_type == nullptr || response_type == nullptr) {
+    GTEST_SKIP() << "the reflection messages are not linked into this binary";
+  }
+  auto* factory = google::protobuf::MessageFactory::generated_factory();
+  std::unique_ptr<google::protobuf::Message> request(factory->GetPrototype(request_type)->New());
+  std::unique_ptr<google::protobuf::Message> response(factory->GetPrototype(response_type)->New());
+
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  const grpc::internal::RpcMethod method(
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+      grpc::internal::RpcMethod::BIDI_STREAMING, channel_);
+  std::unique_ptr<grpc::ClientReaderWriter<google::protobuf::Message, google::protobuf::Message>>
+      stream(grpc::internal::ClientReaderWriterFactory<
+             google::protobuf::Message, google::protobuf::Message>::Create(channel_.get(), method,
+                                                                           &context));
+  request->GetReflection()->SetString(request.get(), request_type->FindFieldByName("list_services"),
+                                      "");
+  ASSERT_TRUE(stream->Write(*request));
+  ASSERT_TRUE(stream->Read(response.get()));
+  const std::string services = response->DebugString();
+  EXPECT_THAT(services, HasSubstr("\"grpc.health.v1.Health\""));
+  EXPECT_THAT(services, HasSubstr("\"duban.events.v1.EventSinkService\""));
+
+  request->GetReflection()->SetString(request.get(),
+                                      request_type->FindFieldByName("file_containing_symbol"),
+                                      "grpc.health.v1.Health");
+  ASSERT_TRUE(stream->Write(*request));
+  ASSERT_TRUE(stream->Read(response.get()));
+  EXPECT_THAT(response->DebugString(), HasSubstr("file_descriptor_response"));
+  EXPECT_THAT(response->DebugString(), ::testing::Not(HasSubstr("error_response")));
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
+}
+
+TEST_F(RuntimeTest, SigtermTurnsHealthNotServingAndLetsInFlightCallsFinish) {
+  ASSERT_NO_FATAL_FAILURE(StartServing(4));
+
+  // Watch health from before the signal.
+  auto health = grpc::health::v1::Health::NewStub(channel_);
+  grpc::ClientContext watch_context;
+  HealthCheckRequest watch_request;
+  auto watch = health->Watch(&watch_context, watch_request);
+  HealthCheckResponse update;
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::SERVING);
+
+  grpc::Status slow_status(grpc::StatusCode::UNKNOWN, "not finished");
+  std::thread slow([&] { slow_status = Deliver("slow"); });
+  ASSERT_TRUE(sink_.slow_started.WaitForNotificationWithTimeout(absl::Seconds(5)));
+
+  ASSERT_EQ(kill(getpid(), SIGTERM), 0);
+  const absl::Time signalled = SystemClock::Get()->Now();
+
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::NOT_SERVING);
+  watch_context.TryCancel();
+  watch->Finish().IgnoreError();
+
+  slow.join();
+  EXPECT_TRUE(slow_status.ok()) << slow_status.error_message();
+  serve_thread_.join();
+  EXPECT_EQ(exit_code_, 0);
+  EXPECT_TRUE(background_stopped_);
+  // The slow call ended the shutdown, not the 5 s grace.
+  EXPECT_LT(SystemClock::Get()->Now() - signalled, absl::Seconds(3));
+
+  EXPECT_FALSE(Deliver("after").ok());
+}
+
+}  // namespace
+}  // namespace duban

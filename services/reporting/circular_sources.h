@@ -1,0 +1,50 @@
+// What reporting reads from (and tells) the other services to draft and issue
+// a circular, behind an interface so that domain tests can use a fake.
+#ifndef DUBAN_SERVICES_REPORTING_CIRCULAR_SOURCES_H_
+#define DUBAN_SERVICES_REPORTING_CIRCULAR_SOURCES_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "duban/registry/v1/registry.grpc.pb.h"
+#include "duban/supervision/v1/supervision.grpc.pb.h"
+#include "duban/tasks/v1/tasks.grpc.pb.h"
+
+namespace duban::reporting {
+
+// Thread-safe. Errors of the other services come back as they are, their
+// message prefixed with the service's name.
+class CircularSources {
+ public:
+  virtual ~CircularSources() = default;
+  // Every supervision case opened before `end`.
+  virtual absl::StatusOr<std::vector<supervision::v1::SupervisionCase>> CasesOpenedBefore(
+      absl::Time end) = 0;
+  // The item's content in tasks.
+  virtual absl::StatusOr<std::string> ItemContent(const std::string& item_id) = 0;
+  // The unit's name in the registry.
+  virtual absl::StatusOr<std::string> UnitName(const std::string& unit_id) = 0;
+  // Records the circular rung on the named cases (idempotent by request id).
+  virtual absl::Status RecordCircular(const std::string& request_id,
+                                      const std::string& circular_id,
+                                      const std::vector<std::string>& case_ids,
+                                      absl::Time issued_at) = 0;
+};
+
+struct CircularPeers {
+  std::shared_ptr<supervision::v1::SupervisionService::StubInterface> supervision;
+  std::shared_ptr<tasks::v1::TasksService::StubInterface> tasks;
+  std::shared_ptr<registry::v1::RegistryService::StubInterface> registry;
+  // The bearer token to attach (null or empty: the channels authenticate).
+  std::function<std::string()> token;
+};
+
+std::unique_ptr<CircularSources> NewGrpcCircularSources(CircularPeers peers);
+
+}  // namespace duban::reporting
+
+#endif  // DUBAN_SERVICES_REPORTING_CIRCULAR_SOURCES_H_
