@@ -452,6 +452,13 @@ void InstallShutdownHandlers(int pipe_write) {
   sigaction(SIGINT, &action, nullptr);
 }
 
+// Back to the default: a further signal ends the process at once.
+void RemoveShutdownHandlers() {
+  signal(SIGTERM, SIG_DFL);
+  signal(SIGINT, SIG_DFL);
+  shutdown_pipe_write.store(-1);
+}
+
 }  // namespace
 
 struct Runtime::Impl {
@@ -740,21 +747,27 @@ int Runtime::Serve() {
   }
   InstallShutdownHandlers(impl_->shutdown_pipe[1]);
   std::vector<std::string> service_names;
-  std::unique_ptr<grpc::Server> server = BuildServer(test_clock.get(), &service_names);
-  if (server == nullptr) return 1;
+  int port = 0;
+  std::unique_ptr<grpc::Server> server = BuildServer(test_clock.get(), &service_names, &port);
+  if (server == nullptr) {
+    RemoveShutdownHandlers();
+    return 1;
+  }
 
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   health->SetServingStatus("", true);
   for (const std::string& name : service_names) health->SetServingStatus(name, true);
   if (impl_->relay != nullptr) impl_->relay->Start();
   for (auto& [start, stop] : impl_->background) start();
+  impl_->serving_port.store(port);
   Log(LogLevel::kInfo, "serving",
-      {{"listen", HostPort(config_.listen_host, impl_->serving_port.load())},
+      {{"listen", HostPort(config_.listen_host, port)},
        {"services", absl::StrJoin(service_names, ",")}});
 
   WaitForShutdownSignal();
 
   health->SetServingStatus(false);
+  impl_->serving_port.store(0);
   Log(LogLevel::kInfo, "stopping", {{"grace", absl::FormatDuration(config_.shutdown_grace)}});
   server->Shutdown(absl::ToChronoTime(SystemClock::Get()->Now() + config_.shutdown_grace));
   server->Wait();
@@ -765,7 +778,8 @@ int Runtime::Serve() {
 }
 
 std::unique_ptr<grpc::Server> Runtime::BuildServer(grpc::Service* test_clock,
-                                                   std::vector<std::string>* service_names) {
+                                                   std::vector<std::string>* service_names,
+                                                   int* port) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
@@ -791,7 +805,7 @@ std::unique_ptr<grpc::Server> Runtime::BuildServer(grpc::Service* test_clock,
         {{"listen", HostPort(config_.listen_host, config_.port)}});
     return nullptr;
   }
-  impl_->serving_port.store(selected_port);
+  *port = selected_port;
   return server;
 }
 
@@ -799,10 +813,7 @@ void Runtime::WaitForShutdownSignal() {
   char byte = 0;
   while (read(impl_->shutdown_pipe[0], &byte, 1) < 0 && errno == EINTR) {
   }
-  shutdown_pipe_write.store(-1);
-  // A second signal ends the process at once.
-  signal(SIGTERM, SIG_DFL);
-  signal(SIGINT, SIG_DFL);
+  RemoveShutdownHandlers();
 }
 
 void AttachToken(grpc::ClientContext& context, const std::string& token) {

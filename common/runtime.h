@@ -130,8 +130,8 @@ class Runtime {
   // tests and embedding.
   void RequestShutdown();
 
-  // The gRPC port actually listened on, once Serve() has started the server
-  // (0 before).
+  // The gRPC port listened on, once Serve() has started the server and
+  // declared it healthy (0 before and after).
   int serving_port() const;
 
  private:
@@ -141,7 +141,7 @@ class Runtime {
   absl::Status OpenClock();
   absl::Status StartMetrics();
   std::unique_ptr<grpc::Server> BuildServer(grpc::Service* test_clock,
-                                            std::vector<std::string>* service_names);
+                                            std::vector<std::string>* service_names, int* port);
   void WaitForShutdownSignal();
 
   ServiceConfig config_;

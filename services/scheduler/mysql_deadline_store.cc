@@ -1,7 +1,6 @@
 #include "services/scheduler/mysql_deadline_store.h"
 
 #include <memory>
-#include <variant>
 
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
@@ -19,17 +18,35 @@ namespace {
 
 using duban::scheduler::v1::Deadline;
 
-using Param = std::variant<std::string, int64_t, std::monostate>;
+// A bound parameter: text, integer or SQL NULL.
+struct Param {
+  enum class Kind { kText, kNumber, kNull };
+  Param(std::string value) : kind(Kind::kText), text(std::move(value)) {}  // NOLINT
+  Param(const char* value) : kind(Kind::kText), text(value) {}             // NOLINT
+  Param(int64_t value) : kind(Kind::kNumber), number(value) {}             // NOLINT
+  static Param Null() {
+    Param param(int64_t{0});
+    param.kind = Kind::kNull;
+    return param;
+  }
+  Kind kind;
+  std::string text;
+  int64_t number = 0;
+};
 
 void Bind(sql::PreparedStatement& statement, const std::vector<Param>& params) {
   for (size_t i = 0; i < params.size(); ++i) {
     const int index = static_cast<int>(i) + 1;
-    if (const auto* text = std::get_if<std::string>(&params[i])) {
-      statement.setString(index, *text);
-    } else if (const auto* number = std::get_if<int64_t>(&params[i])) {
-      statement.setInt64(index, *number);
-    } else {
-      statement.setNull(index, sql::DataType::VARCHAR);
+    switch (params[i].kind) {
+      case Param::Kind::kText:
+        statement.setString(index, params[i].text);
+        break;
+      case Param::Kind::kNumber:
+        statement.setInt64(index, params[i].number);
+        break;
+      case Param::Kind::kNull:
+        statement.setNull(index, sql::DataType::VARCHAR);
+        break;
     }
   }
 }
@@ -57,12 +74,12 @@ constexpr char kDeadlineColumns[] =
 
 std::vector<Param> Row(const StoredDeadline& stored) {
   const Deadline& d = stored.deadline;
-  Param date = std::monostate{};
+  Param date = Param::Null();
   if (stored.given.has_date()) {
     const auto& g = stored.given.date();
     date = FormatDay(absl::CivilDay(g.year(), g.month(), g.day()));
   }
-  Param met = std::monostate{};
+  Param met = Param::Null();
   if (d.has_met_at()) met = db::ToSqlTime(FromProto(d.met_at()));
   return {d.id(),
           static_cast<int64_t>(d.subject().kind()),

@@ -29,7 +29,7 @@ absl::StatusOr<T> FlagOrEnv(const absl::Flag<T>& flag, const char* env_name) {
   const char* env = std::getenv(env_name);
   if (env != nullptr && *env != '\0' && handle.CurrentValue() == handle.DefaultValue()) {
     std::string error;
-    if (!absl::ParseFlag(env, &value, &error)) return InvalidField(env_name, error);
+    if (!absl::ParseFlag<T>(env, &value, &error)) return InvalidField(env_name, error);
   }
   return value;
 }

@@ -1,7 +1,6 @@
 #include "services/tasks/mysql_item_store.h"
 
 #include <memory>
-#include <variant>
 
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
@@ -21,23 +20,40 @@ namespace {
 using duban::tasks::v1::Item;
 
 // A bound parameter: text, integer or SQL NULL.
-using Param = std::variant<std::string, int64_t, std::monostate>;
+struct Param {
+  enum class Kind { kText, kNumber, kNull };
+  Param(std::string value) : kind(Kind::kText), text(std::move(value)) {}  // NOLINT
+  Param(const char* value) : kind(Kind::kText), text(value) {}             // NOLINT
+  Param(int64_t value) : kind(Kind::kNumber), number(value) {}             // NOLINT
+  static Param Null() {
+    Param param(int64_t{0});
+    param.kind = Kind::kNull;
+    return param;
+  }
+  Kind kind;
+  std::string text;
+  int64_t number = 0;
+};
 
 void Bind(sql::PreparedStatement& statement, const std::vector<Param>& params) {
   for (size_t i = 0; i < params.size(); ++i) {
     const int index = static_cast<int>(i) + 1;
-    if (const auto* text = std::get_if<std::string>(&params[i])) {
-      statement.setString(index, *text);
-    } else if (const auto* number = std::get_if<int64_t>(&params[i])) {
-      statement.setInt64(index, *number);
-    } else {
-      statement.setNull(index, sql::DataType::VARCHAR);
+    switch (params[i].kind) {
+      case Param::Kind::kText:
+        statement.setString(index, params[i].text);
+        break;
+      case Param::Kind::kNumber:
+        statement.setInt64(index, params[i].number);
+        break;
+      case Param::Kind::kNull:
+        statement.setNull(index, sql::DataType::VARCHAR);
+        break;
     }
   }
 }
 
 Param OptionalTime(const google::protobuf::Timestamp& ts, bool has) {
-  if (!has) return std::monostate{};
+  if (!has) return Param::Null();
   return db::ToSqlTime(FromProto(ts));
 }
 
@@ -67,7 +83,7 @@ absl::StatusOr<std::vector<Param>> Row(const Item& item) {
   DUBAN_ASSIGN_OR_RETURN(std::string body, ToJson(item));
   const auto& source = item.source();
   const bool is_date = item.deadline().has_date();
-  Param deadline_date = std::monostate{};
+  Param deadline_date = Param::Null();
   if (is_date) {
     const auto& d = item.deadline().date();
     deadline_date = FormatDay(absl::CivilDay(d.year(), d.month(), d.day()));

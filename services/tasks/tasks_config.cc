@@ -22,7 +22,7 @@ absl::StatusOr<TasksOptions> LoadTasksOptions() {
   // The environment applies when the flag was left at its default.
   if (env != nullptr && *env != '\0' && flag.CurrentValue() == flag.DefaultValue()) {
     std::string error;
-    if (!absl::ParseFlag(env, &options.warning_lead, &error)) {
+    if (!absl::ParseFlag<absl::Duration>(env, &options.warning_lead, &error)) {
       return InvalidField("DUBAN_WARNING_LEAD", error);
     }
   }
