@@ -9,12 +9,14 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libmysqlcppconn-dev prometheus-cpp-dev libgtest-dev libgmock-dev
   mariadb-server mariadb-client tzdata libjwt-dev libxlsxwriter-dev libssl-dev
-  prometheus docker-compose python3-openpyxl nodejs npm curl
+  prometheus docker-compose python3-openpyxl curl
 )
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js may come from elsewhere than Debian; only install Debian's when absent.
+command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}"
   sudo_cmd=""

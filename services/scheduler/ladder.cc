@@ -9,9 +9,16 @@ namespace {
 
 using duban::common::v1::Rung;
 
+// Counts working days after the deadline's local day at its time of day. A
+// deadline at 00:00 is the end of the previous day (a date-only deadline), so
+// counting starts from that day and lands on the end of the last working day.
 absl::Time SupervisionDue(absl::Time due_at, absl::TimeZone zone, const WorkCalendar& calendar,
                           int working_days, std::vector<absl::CivilDay>* skipped) {
   const absl::CivilSecond local = absl::ToCivilSecond(due_at, zone);
+  if (local == absl::CivilSecond(absl::CivilDay(local))) {
+    const absl::CivilDay last_day = absl::CivilDay(local) - 1;
+    return EndOfLocalDay(AddWorkingDays(calendar, last_day, working_days, skipped), zone);
+  }
   const absl::CivilDay day =
       AddWorkingDays(calendar, absl::CivilDay(local), working_days, skipped);
   const absl::CivilSecond at(day.year(), day.month(), day.day(), local.hour(), local.minute(),
