@@ -51,7 +51,9 @@ ABSL_FLAG(std::string, db_host, "127.0.0.1", "MariaDB/MySQL host.");
 ABSL_FLAG(int32_t, db_port, 3306, "MariaDB/MySQL port.");
 ABSL_FLAG(std::string, db_socket, "", "MariaDB/MySQL socket; used instead of host and port.");
 ABSL_FLAG(std::string, db_user, "root", "Database user.");
-ABSL_FLAG(std::string, db_password, "", "Database password.");
+ABSL_FLAG(std::string, db_password, "", "Database password (prefer db_password_file).");
+ABSL_FLAG(std::string, db_password_file, "",
+          "File holding the database password; overrides db_password.");
 ABSL_FLAG(std::string, db_name, "", "Database name; empty: duban_<service>.");
 ABSL_FLAG(int32_t, db_pool_size, 8, "Database connections at most.");
 ABSL_FLAG(std::string, time_zone, "Asia/Shanghai", "The district's IANA time zone.");
@@ -97,7 +99,7 @@ using duban::registry::v1::Principal;
 // clang-format off
 constexpr const char* kFlagNames[] = {
     "listen_host", "port", "metrics_port", "max_threads", "shutdown_grace",
-    "db_host", "db_port", "db_socket", "db_user", "db_password", "db_name", "db_pool_size",
+    "db_host", "db_port", "db_socket", "db_user", "db_password", "db_password_file", "db_name", "db_pool_size",
     "db_wait",
     "time_zone", "test_clock_file", "test_clock_start",
     "jwt_algorithm", "jwt_secret_file", "jwt_public_key_file", "jwt_audience", "jwt_issuer",
@@ -212,6 +214,9 @@ absl::Status LoadDatabase(const Settings& settings, const std::string& service,
   config.db.socket = absl::GetFlag(FLAGS_db_socket);
   config.db.user = absl::GetFlag(FLAGS_db_user);
   config.db.password = absl::GetFlag(FLAGS_db_password);
+  if (const std::string file = absl::GetFlag(FLAGS_db_password_file); !file.empty()) {
+    DUBAN_ASSIGN_OR_RETURN(config.db.password, ReadSecretFile(settings, "db_password_file", file));
+  }
   config.db.database = absl::GetFlag(FLAGS_db_name);
   if (config.db.database.empty()) config.db.database = absl::StrCat("duban_", service);
   config.db.pool_size = absl::GetFlag(FLAGS_db_pool_size);

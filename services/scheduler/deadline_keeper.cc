@@ -36,9 +36,8 @@ absl::Status CheckSubject(const Subject& subject) {
 }
 
 bool Visible(const Reader& reader, const Deadline& deadline) {
-  return reader.reads_everything ||
-         std::find(reader.units.begin(), reader.units.end(), deadline.owner_unit_id()) !=
-             reader.units.end();
+  return reader.reads_everything || std::find(reader.units.begin(), reader.units.end(),
+                                              deadline.owner_unit_id()) != reader.units.end();
 }
 
 absl::StatusOr<int> PageSize(int requested) {
@@ -145,9 +144,9 @@ absl::Status DeadlineKeeper::ApplyRegistered(sql::Connection& conn,
   }
   if (moved || revived) {
     DUBAN_RETURN_IF_ERROR(store_->DeleteUnfiredRungs(conn, d.id()));
-    DUBAN_RETURN_IF_ERROR(store_->AddRungs(
-        conn, d.id(), d.revision(),
-        NotYetFired(d, ComputeLadder(due, zone_, *calendar_, options_))));
+    DUBAN_RETURN_IF_ERROR(
+        store_->AddRungs(conn, d.id(), d.revision(),
+                         NotYetFired(d, ComputeLadder(due, zone_, *calendar_, options_))));
   }
   DUBAN_ASSIGN_OR_RETURN(std::optional<StoredDeadline> after,
                          store_->LoadById(conn, d.id(), /*for_update=*/false));
@@ -182,16 +181,16 @@ absl::Status DeadlineKeeper::ApplyEnded(sql::Connection& conn,
   DUBAN_RETURN_IF_ERROR(store_->DeleteUnfiredRungs(conn, d.id()));
   DUBAN_ASSIGN_OR_RETURN(std::optional<StoredDeadline> after,
                          store_->LoadById(conn, d.id(), /*for_update=*/false));
-  return db::WriteAudit(conn, {.actor = absl::StrCat("service:", event.source()),
-                               .at = now,
-                               .action = state == v1::DEADLINE_STATE_MET
-                                             ? "scheduler.DeadlineMet"
-                                             : "scheduler.DeadlineCancelled",
-                               .entity_type = "deadline",
-                               .entity_id = d.id(),
-                               .before = &before,
-                               .after = &after->deadline,
-                               .request_id = event.event_id()});
+  return db::WriteAudit(conn,
+                        {.actor = absl::StrCat("service:", event.source()),
+                         .at = now,
+                         .action = state == v1::DEADLINE_STATE_MET ? "scheduler.DeadlineMet"
+                                                                   : "scheduler.DeadlineCancelled",
+                         .entity_type = "deadline",
+                         .entity_id = d.id(),
+                         .before = &before,
+                         .after = &after->deadline,
+                         .request_id = event.event_id()});
 }
 
 // ---- Firing ----
@@ -240,15 +239,15 @@ absl::StatusOr<bool> DeadlineKeeper::FireOne(absl::Time now, duban::common::v1::
         db::EnqueueEvent(conn, "supervision", SubjectKey(after.subject()), event, now));
     DUBAN_ASSIGN_OR_RETURN(int64_t seq, store_->LastEventSeq(conn));
     DUBAN_RETURN_IF_ERROR(store_->MarkFired(conn, claimed->id, now, seq));
-    DUBAN_RETURN_IF_ERROR(db::WriteAudit(
-        conn, {.actor = kActor,
-               .at = now,
-               .action = absl::StrCat("scheduler.Fire", RungName(claimed->rung)),
-               .entity_type = "deadline",
-               .entity_id = after.id(),
-               .before = &before,
-               .after = &after,
-               .request_id = absl::StrCat("rung-", claimed->id)}));
+    DUBAN_RETURN_IF_ERROR(
+        db::WriteAudit(conn, {.actor = kActor,
+                              .at = now,
+                              .action = absl::StrCat("scheduler.Fire", RungName(claimed->rung)),
+                              .entity_type = "deadline",
+                              .entity_id = after.id(),
+                              .before = &before,
+                              .after = &after,
+                              .request_id = absl::StrCat("rung-", claimed->id)}));
     fired = true;
     *rung = claimed->rung;
     *kind = after.subject().kind();
@@ -287,7 +286,8 @@ absl::StatusOr<Deadline> DeadlineKeeper::GetDeadline(const Reader& reader,
     DUBAN_ASSIGN_OR_RETURN(StoredDeadline stored, LoadVisible(reader, request.deadline_id()));
     return stored.deadline;
   }
-  if (!request.has_subject()) return InvalidField("deadline_id", "a deadline id or a subject is required");
+  if (!request.has_subject())
+    return InvalidField("deadline_id", "a deadline id or a subject is required");
   DUBAN_RETURN_IF_ERROR(CheckSubject(request.subject()));
   std::optional<StoredDeadline> stored;
   DUBAN_RETURN_IF_ERROR(db::WithConnection(*pool_, [&](sql::Connection& conn) -> absl::Status {

@@ -3,10 +3,10 @@
 #ifndef DUBAN_SERVICES_SCHEDULER_DEADLINE_KEEPER_H_
 #define DUBAN_SERVICES_SCHEDULER_DEADLINE_KEEPER_H_
 
+#include <cppconn/connection.h>
+
 #include <string>
 #include <vector>
-
-#include <cppconn/connection.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"

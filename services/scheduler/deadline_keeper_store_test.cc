@@ -1,11 +1,11 @@
 // DeadlineKeeper against a real MariaDB (DUBAN_TEST_DB_SOCKET).
-#include <memory>
-#include <thread>
-
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <memory>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
@@ -44,8 +44,8 @@ class DeadlineKeeperStoreTest : public ::testing::Test {
   }
 
   std::unique_ptr<DeadlineKeeper> NewKeeper() {
-    return std::make_unique<DeadlineKeeper>(&db_->pool(), &store_, &clock_, Shanghai(),
-                                            &calendar_, LadderOptions{}, nullptr);
+    return std::make_unique<DeadlineKeeper>(&db_->pool(), &store_, &clock_, Shanghai(), &calendar_,
+                                            LadderOptions{}, nullptr);
   }
 
   // Delivers one event from tasks, applied once by event id.
@@ -75,8 +75,8 @@ class DeadlineKeeperStoreTest : public ::testing::Test {
   int64_t CountOutbox() {
     int64_t count = -1;
     absl::Status status = db::WithConnection(db_->pool(), [&](sql::Connection& conn) {
-      std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
-          "SELECT COUNT(*) FROM outbox WHERE destination = 'supervision'"));
+      std::unique_ptr<sql::PreparedStatement> statement(
+          conn.prepareStatement("SELECT COUNT(*) FROM outbox WHERE destination = 'supervision'"));
       std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
       rows->next();
       count = rows->getInt64(1);
@@ -164,16 +164,16 @@ TEST_F(DeadlineKeeperStoreTest, AMetDeadlineFiresNothingMore) {
 
 TEST_F(DeadlineKeeperStoreTest, AMovedDeadlineFiresOnItsNewScheduleOnly) {
   Register("it-1", absl::CivilDay(2026, 3, 20));
-  Register("it-1", absl::CivilDay(2026, 4, 30));  // extension approved
+  Register("it-1", absl::CivilDay(2026, 4, 30));   // extension approved
   clock_.Set(Local(absl::CivilDay(2026, 3, 31)));  // past every rung of the old schedule
   EXPECT_EQ(keeper_->FireDue(clock_.Now(), 100).value_or(-1), 0);
 
   clock_.Set(Local(absl::CivilDay(2026, 5, 1)));
   EXPECT_EQ(keeper_->FireDue(clock_.Now(), 100).value_or(-1), 2);
-  EXPECT_THAT(Firings("it-1"),
-              ::testing::ElementsAre(
-                  Firing{common::v1::RUNG_REMINDER, Local(absl::CivilDay(2026, 4, 28))},
-                  Firing{common::v1::RUNG_URGING, Local(absl::CivilDay(2026, 5, 1))}));
+  EXPECT_THAT(
+      Firings("it-1"),
+      ::testing::ElementsAre(Firing{common::v1::RUNG_REMINDER, Local(absl::CivilDay(2026, 4, 28))},
+                             Firing{common::v1::RUNG_URGING, Local(absl::CivilDay(2026, 5, 1))}));
 }
 
 TEST_F(DeadlineKeeperStoreTest, ReturnedForReworkDoesNotRepeatFiredRungs) {

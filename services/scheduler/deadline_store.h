@@ -3,13 +3,13 @@
 #ifndef DUBAN_SERVICES_SCHEDULER_DEADLINE_STORE_H_
 #define DUBAN_SERVICES_SCHEDULER_DEADLINE_STORE_H_
 
+#include <cppconn/connection.h>
+
 #include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <cppconn/connection.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"

@@ -19,8 +19,7 @@ absl::Time SupervisionDue(absl::Time due_at, absl::TimeZone zone, const WorkCale
     const absl::CivilDay last_day = absl::CivilDay(local) - 1;
     return EndOfLocalDay(AddWorkingDays(calendar, last_day, working_days, skipped), zone);
   }
-  const absl::CivilDay day =
-      AddWorkingDays(calendar, absl::CivilDay(local), working_days, skipped);
+  const absl::CivilDay day = AddWorkingDays(calendar, absl::CivilDay(local), working_days, skipped);
   const absl::CivilSecond at(day.year(), day.month(), day.day(), local.hour(), local.minute(),
                              local.second());
   return FromLocal(at, zone);
@@ -30,10 +29,9 @@ std::string DescribeGiven(const duban::common::v1::Deadline& given, absl::TimeZo
                           absl::Time due_at) {
   if (given.has_date()) {
     const auto& d = given.date();
-    return absl::StrCat("date-only deadline ",
-                        FormatDay(absl::CivilDay(d.year(), d.month(), d.day())),
-                        ": met by anything done before the end of that local day, ",
-                        FormatLocal(due_at, zone));
+    return absl::StrCat(
+        "date-only deadline ", FormatDay(absl::CivilDay(d.year(), d.month(), d.day())),
+        ": met by anything done before the end of that local day, ", FormatLocal(due_at, zone));
   }
   return absl::StrCat("deadline at the instant given, ", FormatLocal(due_at, zone));
 }
@@ -68,11 +66,11 @@ duban::scheduler::v1::Explanation Explain(const duban::scheduler::v1::Deadline& 
   *explanation.mutable_due_at() = deadline.due_at();
   explanation.set_local_due(FormatLocal(due_at, zone));
 
-  explanation.add_steps(absl::StrCat("rule ", deadline.rule(), ": ",
-                                     DescribeGiven(given, zone, due_at)));
-  explanation.add_steps(absl::StrCat("reminder ", absl::FormatDuration(options.reminder_lead),
-                                     " before the deadline: ",
-                                     FormatLocal(due_at - options.reminder_lead, zone)));
+  explanation.add_steps(
+      absl::StrCat("rule ", deadline.rule(), ": ", DescribeGiven(given, zone, due_at)));
+  explanation.add_steps(
+      absl::StrCat("reminder ", absl::FormatDuration(options.reminder_lead),
+                   " before the deadline: ", FormatLocal(due_at - options.reminder_lead, zone)));
   explanation.add_steps(absl::StrCat("urging at the deadline: ", FormatLocal(due_at, zone)));
 
   std::vector<absl::CivilDay> skipped;

@@ -1,11 +1,11 @@
 #include "services/scheduler/mysql_deadline_store.h"
 
-#include <memory>
-
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <google/protobuf/util/json_util.h>
+
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -117,7 +117,8 @@ absl::StatusOr<StoredDeadline> FromRow(sql::ResultSet& rows) {
   const absl::Time due = db::FromSqlTime(rows.getString("due_at"));
   *d.mutable_due_at() = ToProto(due);
   d.set_state(static_cast<duban::scheduler::v1::DeadlineState>(rows.getInt("state")));
-  if (!rows.isNull("met_at")) *d.mutable_met_at() = ToProto(db::FromSqlTime(rows.getString("met_at")));
+  if (!rows.isNull("met_at"))
+    *d.mutable_met_at() = ToProto(db::FromSqlTime(rows.getString("met_at")));
   d.set_label(rows.getString("label"));
   d.set_revision(rows.getInt64("revision"));
   if (std::string(rows.getString("deadline_kind")) == "D") {
@@ -131,9 +132,9 @@ absl::StatusOr<StoredDeadline> FromRow(sql::ResultSet& rows) {
 }
 
 absl::Status LoadLadder(sql::Connection& conn, Deadline& deadline) {
-  std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
-      "SELECT rung, due_at, fired_at FROM ladder_rungs WHERE deadline_id = ? "
-      "ORDER BY due_at, id"));
+  std::unique_ptr<sql::PreparedStatement> statement(
+      conn.prepareStatement("SELECT rung, due_at, fired_at FROM ladder_rungs WHERE deadline_id = ? "
+                            "ORDER BY due_at, id"));
   statement->setString(1, deadline.id());
   std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
   while (rows->next()) {
@@ -181,9 +182,9 @@ absl::StatusOr<std::optional<StoredDeadline>> MysqlDeadlineStore::LoadById(sql::
 absl::Status MysqlDeadlineStore::Insert(sql::Connection& conn, const StoredDeadline& stored,
                                         absl::Time now) {
   return Guarded("insert deadline", [&]() -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
-        absl::StrCat("INSERT INTO deadlines (", kDeadlineColumns,
-                     ", created_at, updated_at) VALUES (", Marks(16), ")")));
+    std::unique_ptr<sql::PreparedStatement> statement(
+        conn.prepareStatement(absl::StrCat("INSERT INTO deadlines (", kDeadlineColumns,
+                                           ", created_at, updated_at) VALUES (", Marks(16), ")")));
     std::vector<Param> row = Row(stored);
     row.push_back(db::ToSqlTime(now));
     row.push_back(db::ToSqlTime(now));
@@ -227,8 +228,8 @@ absl::Status MysqlDeadlineStore::AddRungs(sql::Connection& conn, const std::stri
     std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
         "INSERT INTO ladder_rungs (deadline_id, generation, rung, due_at) VALUES (?, ?, ?, ?)"));
     for (const RungDue& rung : rungs) {
-      Bind(*statement, {deadline_id, generation, static_cast<int64_t>(rung.rung),
-                        db::ToSqlTime(rung.due_at)});
+      Bind(*statement,
+           {deadline_id, generation, static_cast<int64_t>(rung.rung), db::ToSqlTime(rung.due_at)});
       statement->executeUpdate();
     }
     return absl::OkStatus();
@@ -241,11 +242,11 @@ absl::StatusOr<std::optional<ClaimedRung>> MysqlDeadlineStore::ClaimDueRung(sql:
     // Locks the rung and its deadline; rows another replica holds are skipped,
     // so two replicas never fire the same rung, and a deadline being met or
     // moved is left alone until that change commits.
-    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
-        "SELECT r.id, r.deadline_id, r.rung, r.due_at FROM ladder_rungs r "
-        "JOIN deadlines d ON d.id = r.deadline_id "
-        "WHERE r.fired_at IS NULL AND r.due_at <= ? AND d.state = 1 "
-        "ORDER BY r.due_at, r.id LIMIT 1 FOR UPDATE SKIP LOCKED"));
+    std::unique_ptr<sql::PreparedStatement> statement(
+        conn.prepareStatement("SELECT r.id, r.deadline_id, r.rung, r.due_at FROM ladder_rungs r "
+                              "JOIN deadlines d ON d.id = r.deadline_id "
+                              "WHERE r.fired_at IS NULL AND r.due_at <= ? AND d.state = 1 "
+                              "ORDER BY r.due_at, r.id LIMIT 1 FOR UPDATE SKIP LOCKED"));
     statement->setString(1, db::ToSqlTime(now));
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
     if (!rows->next()) return std::optional<ClaimedRung>();
@@ -282,14 +283,15 @@ absl::StatusOr<int64_t> MysqlDeadlineStore::LastEventSeq(sql::Connection& conn) 
 }
 
 absl::StatusOr<std::vector<Deadline>> MysqlDeadlineStore::List(sql::Connection& conn,
-                                                                const DeadlineQuery& query) {
+                                                               const DeadlineQuery& query) {
   std::vector<std::string> conditions;
   std::vector<Param> params;
   if (query.restricted) {
     if (query.scope_units.empty()) {
       conditions.push_back("FALSE");
     } else {
-      conditions.push_back(absl::StrCat("owner_unit_id IN (", Marks(query.scope_units.size()), ")"));
+      conditions.push_back(
+          absl::StrCat("owner_unit_id IN (", Marks(query.scope_units.size()), ")"));
       for (const auto& unit : query.scope_units) params.push_back(unit);
     }
   }
@@ -358,38 +360,37 @@ absl::StatusOr<std::vector<duban::scheduler::v1::RungFiring>> MysqlDeadlineStore
     conditions.push_back("r.rung = ?");
     params.push_back(static_cast<int64_t>(query.rung));
   }
-  return Guarded("list rung firings",
-                 [&]() -> absl::StatusOr<std::vector<duban::scheduler::v1::RungFiring>> {
-                   std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
-                       absl::StrCat("SELECT r.id, r.deadline_id, d.subject_kind, d.subject_id, "
-                                    "r.rung, r.due_at, r.fired_at, r.event_seq "
-                                    "FROM ladder_rungs r JOIN deadlines d ON d.id = r.deadline_id "
-                                    "WHERE ",
-                                    absl::StrJoin(conditions, " AND "), " ORDER BY r.id LIMIT ",
-                                    query.limit)));
-                   Bind(*statement, params);
-                   std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
-                   std::vector<duban::scheduler::v1::RungFiring> firings;
-                   while (rows->next()) {
-                     ids->push_back(rows->getInt64(1));
-                     auto& firing = firings.emplace_back();
-                     firing.set_deadline_id(rows->getString(2));
-                     firing.mutable_subject()->set_kind(
-                         static_cast<duban::common::v1::SubjectKind>(rows->getInt(3)));
-                     firing.mutable_subject()->set_id(rows->getString(4));
-                     firing.set_rung(static_cast<duban::common::v1::Rung>(rows->getInt(5)));
-                     *firing.mutable_due_at() = ToProto(db::FromSqlTime(rows->getString(6)));
-                     *firing.mutable_fired_at() = ToProto(db::FromSqlTime(rows->getString(7)));
-                     if (!rows->isNull(8)) {
-                       firing.set_event_id(absl::StrCat("scheduler:", rows->getInt64(8)));
-                     }
-                   }
-                   return firings;
-                 });
+  return Guarded(
+      "list rung firings", [&]() -> absl::StatusOr<std::vector<duban::scheduler::v1::RungFiring>> {
+        std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(absl::StrCat(
+            "SELECT r.id, r.deadline_id, d.subject_kind, d.subject_id, "
+            "r.rung, r.due_at, r.fired_at, r.event_seq "
+            "FROM ladder_rungs r JOIN deadlines d ON d.id = r.deadline_id "
+            "WHERE ",
+            absl::StrJoin(conditions, " AND "), " ORDER BY r.id LIMIT ", query.limit)));
+        Bind(*statement, params);
+        std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+        std::vector<duban::scheduler::v1::RungFiring> firings;
+        while (rows->next()) {
+          ids->push_back(rows->getInt64(1));
+          auto& firing = firings.emplace_back();
+          firing.set_deadline_id(rows->getString(2));
+          firing.mutable_subject()->set_kind(
+              static_cast<duban::common::v1::SubjectKind>(rows->getInt(3)));
+          firing.mutable_subject()->set_id(rows->getString(4));
+          firing.set_rung(static_cast<duban::common::v1::Rung>(rows->getInt(5)));
+          *firing.mutable_due_at() = ToProto(db::FromSqlTime(rows->getString(6)));
+          *firing.mutable_fired_at() = ToProto(db::FromSqlTime(rows->getString(7)));
+          if (!rows->isNull(8)) {
+            firing.set_event_id(absl::StrCat("scheduler:", rows->getInt64(8)));
+          }
+        }
+        return firings;
+      });
 }
 
-absl::StatusOr<std::map<duban::common::v1::SubjectKind, int64_t>>
-MysqlDeadlineStore::CountPending(sql::Connection& conn) {
+absl::StatusOr<std::map<duban::common::v1::SubjectKind, int64_t>> MysqlDeadlineStore::CountPending(
+    sql::Connection& conn) {
   using Counts = std::map<duban::common::v1::SubjectKind, int64_t>;
   return Guarded("count pending deadlines", [&]() -> absl::StatusOr<Counts> {
     std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(

@@ -13,10 +13,8 @@ class MysqlDeadlineStore final : public DeadlineStore {
   absl::StatusOr<std::optional<StoredDeadline>> LoadById(sql::Connection& conn,
                                                          const std::string& id,
                                                          bool for_update) override;
-  absl::Status Insert(sql::Connection& conn, const StoredDeadline& stored,
-                      absl::Time now) override;
-  absl::Status Update(sql::Connection& conn, const StoredDeadline& stored,
-                      absl::Time now) override;
+  absl::Status Insert(sql::Connection& conn, const StoredDeadline& stored, absl::Time now) override;
+  absl::Status Update(sql::Connection& conn, const StoredDeadline& stored, absl::Time now) override;
   absl::Status DeleteUnfiredRungs(sql::Connection& conn, const std::string& deadline_id) override;
   absl::Status AddRungs(sql::Connection& conn, const std::string& deadline_id, int64_t generation,
                         const std::vector<RungDue>& rungs) override;

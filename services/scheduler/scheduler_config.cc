@@ -40,9 +40,9 @@ absl::StatusOr<SchedulerOptions> LoadSchedulerOptions() {
   SchedulerOptions options;
   DUBAN_ASSIGN_OR_RETURN(options.ladder.reminder_lead,
                          FlagOrEnv(FLAGS_reminder_lead, "DUBAN_REMINDER_LEAD"));
-  DUBAN_ASSIGN_OR_RETURN(options.ladder.supervision_working_days,
-                         FlagOrEnv(FLAGS_supervision_working_days,
-                                   "DUBAN_SUPERVISION_WORKING_DAYS"));
+  DUBAN_ASSIGN_OR_RETURN(
+      options.ladder.supervision_working_days,
+      FlagOrEnv(FLAGS_supervision_working_days, "DUBAN_SUPERVISION_WORKING_DAYS"));
   DUBAN_ASSIGN_OR_RETURN(options.poll_interval,
                          FlagOrEnv(FLAGS_poll_interval, "DUBAN_POLL_INTERVAL"));
   DUBAN_ASSIGN_OR_RETURN(options.fire_batch, FlagOrEnv(FLAGS_fire_batch, "DUBAN_FIRE_BATCH"));

@@ -33,15 +33,16 @@ SchedulerMetrics::SchedulerMetrics(prometheus::Registry& registry)
                 .Name("duban_scheduler_poll_duration_seconds")
                 .Help("Time one pass of the firing loop took.")
                 .Register(registry)
-                .Add({}, prometheus::Histogram::BucketBoundaries{0.001, 0.005, 0.01, 0.05, 0.1,
-                                                                  0.5, 1, 5})) {}
+                .Add({}, prometheus::Histogram::BucketBoundaries{0.001, 0.005, 0.01, 0.05, 0.1, 0.5,
+                                                                 1, 5})) {}
 
 void SchedulerMetrics::RungFired(duban::common::v1::Rung rung,
                                  duban::common::v1::SubjectKind kind) {
   fired_.Add({{"rung", RungLabel(rung)}, {"kind", KindLabel(kind)}}).Increment();
 }
 
-void SchedulerMetrics::SetPending(const std::map<duban::common::v1::SubjectKind, int64_t>& pending) {
+void SchedulerMetrics::SetPending(
+    const std::map<duban::common::v1::SubjectKind, int64_t>& pending) {
   for (int k = duban::common::v1::SubjectKind_MIN + 1; k <= duban::common::v1::SubjectKind_MAX;
        ++k) {
     const auto kind = static_cast<duban::common::v1::SubjectKind>(k);

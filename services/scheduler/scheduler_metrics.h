@@ -2,13 +2,13 @@
 #ifndef DUBAN_SERVICES_SCHEDULER_SCHEDULER_METRICS_H_
 #define DUBAN_SERVICES_SCHEDULER_SCHEDULER_METRICS_H_
 
-#include <map>
-
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+
+#include <map>
 
 #include "absl/time/time.h"
 #include "duban/common/v1/common.pb.h"

@@ -60,9 +60,9 @@ grpc::Status SchedulerServiceImpl::ListAuditRecords(grpc::ServerContext* context
                                                     const v1::ListAuditRecordsRequest* request,
                                                     v1::ListAuditRecordsResponse* response) {
   return Handle(context, "ListAuditRecords", [&](const Reader&) -> absl::Status {
-    DUBAN_ASSIGN_OR_RETURN(db::AuditPage page, db::ListAudit(*pool_, request->filter(),
-                                                             request->page_size(),
-                                                             request->page_token()));
+    DUBAN_ASSIGN_OR_RETURN(
+        db::AuditPage page,
+        db::ListAudit(*pool_, request->filter(), request->page_size(), request->page_token()));
     for (auto& record : page.records) *response->add_records() = std::move(record);
     response->set_next_page_token(page.next_page_token);
     return absl::OkStatus();
@@ -79,11 +79,11 @@ grpc::Status SchedulerEventSink::Deliver(grpc::ServerContext* context,
   absl::StatusOr<Caller> caller =
       authorizer_->Authorize(*context, "/duban.events.v1.EventSinkService/Deliver");
   if (!caller.ok()) return ToGrpc(caller.status());
-  absl::StatusOr<int> applied = db::ApplyEvents(
-      *pool_, *clock_, request->events(),
-      [&](sql::Connection& conn, const events::v1::Event& event) {
-        return keeper_->ApplyEvent(conn, event);
-      });
+  absl::StatusOr<int> applied =
+      db::ApplyEvents(*pool_, *clock_, request->events(),
+                      [&](sql::Connection& conn, const events::v1::Event& event) {
+                        return keeper_->ApplyEvent(conn, event);
+                      });
   if (!applied.ok()) return ToGrpc(applied.status());
   response->set_applied_count(*applied);
   return grpc::Status::OK;

@@ -5,8 +5,8 @@
 #define DUBAN_SERVICES_SCHEDULER_SCHEDULER_SERVICE_H_
 
 #include <functional>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "common/auth.h"
 #include "common/clock.h"
 #include "common/db/pool.h"
@@ -24,8 +24,7 @@ class SchedulerServiceImpl final : public duban::scheduler::v1::SchedulerService
 
   grpc::Status GetDeadline(grpc::ServerContext* context, const v1::GetDeadlineRequest* request,
                            v1::GetDeadlineResponse* response) override;
-  grpc::Status ListDeadlines(grpc::ServerContext* context,
-                             const v1::ListDeadlinesRequest* request,
+  grpc::Status ListDeadlines(grpc::ServerContext* context, const v1::ListDeadlinesRequest* request,
                              v1::ListDeadlinesResponse* response) override;
   grpc::Status ExplainDeadline(grpc::ServerContext* context,
                                const v1::ExplainDeadlineRequest* request,
@@ -49,8 +48,8 @@ class SchedulerServiceImpl final : public duban::scheduler::v1::SchedulerService
 // Applies each delivered event once (db::ApplyEvents).
 class SchedulerEventSink final : public duban::events::v1::EventSinkService::Service {
  public:
-  SchedulerEventSink(const Authorizer* authorizer, DeadlineKeeper* keeper,
-                     db::ConnectionPool* pool, const Clock* clock);
+  SchedulerEventSink(const Authorizer* authorizer, DeadlineKeeper* keeper, db::ConnectionPool* pool,
+                     const Clock* clock);
 
   grpc::Status Deliver(grpc::ServerContext* context, const events::v1::DeliverRequest* request,
                        events::v1::DeliverResponse* response) override;

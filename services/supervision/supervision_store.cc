@@ -5,7 +5,6 @@
 
 #include <memory>
 #include <sstream>
-#include <variant>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -17,7 +16,14 @@
 namespace duban::supervision {
 namespace {
 
-using Param = std::variant<std::string, int64_t>;
+// A bound parameter: text or a number.
+struct Param {
+  Param(std::string value) : is_text(true), text(std::move(value)) {}  // NOLINT: implicit
+  Param(int64_t value) : number(value) {}                              // NOLINT: implicit
+  bool is_text = false;
+  std::string text;
+  int64_t number = 0;
+};
 
 // Parameters bound in order, and blobs kept alive until the statement runs.
 class Statement {
@@ -27,10 +33,10 @@ class Statement {
 
   Statement& Bind(const std::vector<Param>& params) {
     for (const Param& param : params) {
-      if (const auto* text = std::get_if<std::string>(&param)) {
-        statement_->setString(++index_, *text);
+      if (param.is_text) {
+        statement_->setString(++index_, param.text);
       } else {
-        statement_->setInt64(++index_, std::get<int64_t>(param));
+        statement_->setInt64(++index_, param.number);
       }
     }
     return *this;

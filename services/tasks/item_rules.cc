@@ -171,9 +171,9 @@ absl::Status CheckAction(const Actor& actor, const Item& item, ItemAction action
   if (std::find(rule.from.begin(), rule.from.end(), item.status()) == rule.from.end()) {
     std::vector<std::string> allowed;
     for (ItemStatus status : rule.from) allowed.push_back(StatusName(status));
-    return absl::FailedPreconditionError(absl::StrCat(
-        "item ", item.id(), " is ", StatusName(item.status()), ": cannot ", ActionName(action),
-        " it (only when ", absl::StrJoin(allowed, " or "), ")"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("item ", item.id(), " is ", StatusName(item.status()), ": cannot ",
+                     ActionName(action), " it (only when ", absl::StrJoin(allowed, " or "), ")"));
   }
   return absl::OkStatus();
 }
@@ -214,8 +214,7 @@ bool IsOpen(ItemStatus status) {
          status != duban::tasks::v1::ITEM_STATUS_SPLIT;
 }
 
-Light LightAt(ItemStatus status, absl::Time due_at, absl::Time now,
-              absl::Duration warning_lead) {
+Light LightAt(ItemStatus status, absl::Time due_at, absl::Time now, absl::Duration warning_lead) {
   if (IsDone(status)) return duban::tasks::v1::LIGHT_DONE;
   if (now >= due_at) return duban::tasks::v1::LIGHT_RED;
   if (now >= due_at - warning_lead) return duban::tasks::v1::LIGHT_YELLOW;

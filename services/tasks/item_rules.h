@@ -5,10 +5,10 @@
 #define DUBAN_SERVICES_TASKS_ITEM_RULES_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "duban/registry/v1/registry.pb.h"
 #include "duban/tasks/v1/tasks.pb.h"
@@ -61,8 +61,7 @@ bool CanRead(const Actor& actor, const duban::tasks::v1::Item& item);
 // Checks that `actor` may do `action` on `item` in its current status:
 // PERMISSION_DENIED when the caller's role or unit does not allow it,
 // FAILED_PRECONDITION naming the current status when the status does not.
-absl::Status CheckAction(const Actor& actor, const duban::tasks::v1::Item& item,
-                         ItemAction action);
+absl::Status CheckAction(const Actor& actor, const duban::tasks::v1::Item& item, ItemAction action);
 
 // The status the item is in after `action` (for the actions that move it).
 duban::tasks::v1::ItemStatus StatusAfter(ItemAction action, duban::tasks::v1::ItemStatus from);

@@ -55,8 +55,7 @@ TEST(LightAtTest, DateOnlyDeadlineTurnsYellowThreeDaysBeforeAndRedAfterItsDay) {
 TEST(LightAtTest, ReportedCompleteOrClosedIsDoneWhateverTheClock) {
   const absl::Time due = Local(absl::CivilDay(2027, 1, 1));
   const absl::Time late = due + absl::Hours(24 * 30);
-  EXPECT_EQ(LightAt(v1::ITEM_STATUS_REPORTED_COMPLETE, due, late, absl::Hours(72)),
-            v1::LIGHT_DONE);
+  EXPECT_EQ(LightAt(v1::ITEM_STATUS_REPORTED_COMPLETE, due, late, absl::Hours(72)), v1::LIGHT_DONE);
   EXPECT_EQ(LightAt(v1::ITEM_STATUS_CLOSED, due, late, absl::Hours(72)), v1::LIGHT_DONE);
 }
 
@@ -100,9 +99,8 @@ TEST(CanReadTest, DistrictLeaderSeesItemsOfTheirOwnDispatchEvents) {
 }
 
 TEST(CheckActionTest, ResponsibleUnitAcceptsAndReportsComplete) {
-  EXPECT_TRUE(CheckAction(LiaisonOf("resp-a"), ItemOf(v1::ITEM_STATUS_ASSIGNED),
-                          ItemAction::kAccept)
-                  .ok());
+  EXPECT_TRUE(
+      CheckAction(LiaisonOf("resp-a"), ItemOf(v1::ITEM_STATUS_ASSIGNED), ItemAction::kAccept).ok());
   EXPECT_TRUE(CheckAction(LiaisonOf("resp-b"), ItemOf(v1::ITEM_STATUS_IN_PROGRESS),
                           ItemAction::kReportComplete)
                   .ok());
@@ -123,8 +121,7 @@ TEST(CheckActionTest, OnlyTheLeadUnitClosesOutOrReturns) {
   EXPECT_TRUE(CheckAction(LiaisonOf("lead"), item, ItemAction::kReturnForRework).ok());
   EXPECT_EQ(CheckAction(LiaisonOf("resp-a"), item, ItemAction::kCloseOut).code(),
             absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(StatusAfter(ItemAction::kReturnForRework, item.status()),
-            v1::ITEM_STATUS_IN_PROGRESS);
+  EXPECT_EQ(StatusAfter(ItemAction::kReturnForRework, item.status()), v1::ITEM_STATUS_IN_PROGRESS);
 }
 
 TEST(CheckActionTest, IllegalTransitionNamesTheCurrentStatus) {
@@ -133,8 +130,8 @@ TEST(CheckActionTest, IllegalTransitionNamesTheCurrentStatus) {
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(status.message()), HasSubstr("is ASSIGNED"));
 
-  status = CheckAction(LiaisonOf("resp-a"), ItemOf(v1::ITEM_STATUS_CLOSED),
-                       ItemAction::kReportComplete);
+  status =
+      CheckAction(LiaisonOf("resp-a"), ItemOf(v1::ITEM_STATUS_CLOSED), ItemAction::kReportComplete);
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(status.message()), HasSubstr("is CLOSED"));
 }

@@ -2,12 +2,12 @@
 #ifndef DUBAN_SERVICES_TASKS_ITEM_STORE_H_
 #define DUBAN_SERVICES_TASKS_ITEM_STORE_H_
 
+#include <cppconn/connection.h>
+
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <cppconn/connection.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -80,7 +80,7 @@ class ItemStore {
   virtual absl::Status Update(sql::Connection& conn, const duban::tasks::v1::Item& item) = 0;
   // Items matching `query`, ordered by due_at then id.
   virtual absl::StatusOr<std::vector<duban::tasks::v1::Item>> List(sql::Connection& conn,
-                                                                    const ItemQuery& query) = 0;
+                                                                   const ItemQuery& query) = 0;
   // Counts of the items matching `query` (its page position ignored), by light.
   virtual absl::StatusOr<LightCounts> Count(sql::Connection& conn, const ItemQuery& query) = 0;
 };

@@ -1,11 +1,11 @@
 #include "services/tasks/mysql_item_store.h"
 
-#include <memory>
-
 #include <cppconn/exception.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <google/protobuf/util/json_util.h>
+
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -314,16 +314,16 @@ absl::Status MysqlItemStore::Update(sql::Connection& conn, const Item& item) {
 }
 
 absl::StatusOr<std::vector<Item>> MysqlItemStore::List(sql::Connection& conn,
-                                                        const ItemQuery& query) {
+                                                       const ItemQuery& query) {
   WhereBuilder where(query);
   if (query.after) {
     const std::string due = db::ToSqlTime(query.after->first);
     where.Add("(i.due_at > ? OR (i.due_at = ? AND i.id > ?))", {due, due, query.after->second});
   }
   return Guarded("list items", [&]() -> absl::StatusOr<std::vector<Item>> {
-    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
-        absl::StrCat("SELECT i.body FROM items i", where.Clause(),
-                     " ORDER BY i.due_at, i.id LIMIT ", query.limit)));
+    std::unique_ptr<sql::PreparedStatement> statement(
+        conn.prepareStatement(absl::StrCat("SELECT i.body FROM items i", where.Clause(),
+                                           " ORDER BY i.due_at, i.id LIMIT ", query.limit)));
     Bind(*statement, where.params());
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
     std::vector<Item> items;
@@ -342,13 +342,13 @@ absl::StatusOr<LightCounts> MysqlItemStore::Count(sql::Connection& conn, const I
   std::vector<Param> params = {warn, now, warn, now};
   for (auto& p : where.params()) params.push_back(p);
   return Guarded("count items", [&]() -> absl::StatusOr<LightCounts> {
-    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(absl::StrCat(
-        "SELECT COUNT(*), "
-        "COALESCE(SUM(i.status NOT IN (4, 5) AND i.due_at > ?), 0), "
-        "COALESCE(SUM(i.status NOT IN (4, 5) AND i.due_at > ? AND i.due_at <= ?), 0), "
-        "COALESCE(SUM(i.status NOT IN (4, 5) AND i.due_at <= ?), 0), "
-        "COALESCE(SUM(i.status IN (4, 5)), 0) FROM items i",
-        where.Clause())));
+    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
+        absl::StrCat("SELECT COUNT(*), "
+                     "COALESCE(SUM(i.status NOT IN (4, 5) AND i.due_at > ?), 0), "
+                     "COALESCE(SUM(i.status NOT IN (4, 5) AND i.due_at > ? AND i.due_at <= ?), 0), "
+                     "COALESCE(SUM(i.status NOT IN (4, 5) AND i.due_at <= ?), 0), "
+                     "COALESCE(SUM(i.status IN (4, 5)), 0) FROM items i",
+                     where.Clause())));
     Bind(*statement, params);
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
     LightCounts counts;

@@ -14,7 +14,7 @@ class MysqlItemStore final : public ItemStore {
   absl::StatusOr<bool> Insert(sql::Connection& conn, const duban::tasks::v1::Item& item) override;
   absl::Status Update(sql::Connection& conn, const duban::tasks::v1::Item& item) override;
   absl::StatusOr<std::vector<duban::tasks::v1::Item>> List(sql::Connection& conn,
-                                                            const ItemQuery& query) override;
+                                                           const ItemQuery& query) override;
   absl::StatusOr<LightCounts> Count(sql::Connection& conn, const ItemQuery& query) override;
 };
 

@@ -225,15 +225,13 @@ absl::Status TaskTracker::MeetDeadline(sql::Connection& conn, const Item& item, 
   return db::EnqueueEvent(conn, "scheduler", ItemOrderingKey(item.id()), met, now);
 }
 
-absl::Status TaskTracker::CancelDeadline(sql::Connection& conn, const Item& item,
-                                         absl::Time now) {
+absl::Status TaskTracker::CancelDeadline(sql::Connection& conn, const Item& item, absl::Time now) {
   duban::scheduler::v1::DeadlineCancelled cancelled;
   *cancelled.mutable_subject() = ItemSubject(item.id());
   return db::EnqueueEvent(conn, "scheduler", ItemOrderingKey(item.id()), cancelled, now);
 }
 
-absl::Status TaskTracker::NotifyChanged(sql::Connection& conn, const Item& item,
-                                        absl::Time now) {
+absl::Status TaskTracker::NotifyChanged(sql::Connection& conn, const Item& item, absl::Time now) {
   duban::tasks::v1::ItemChanged changed;
   *changed.mutable_item() = WithLight(item, now);
   return db::EnqueueEvent(conn, "supervision", ItemOrderingKey(item.id()), changed, now);
@@ -300,8 +298,8 @@ absl::Status TaskTracker::ApplyDocumentIssued(sql::Connection& conn,
     item.set_content(agreed.task());
     item.set_blockers(agreed.blockers());
     item.set_measures(agreed.measures());
-    DUBAN_RETURN_IF_ERROR(RequireUnits(agreed.responsible_unit_ids(),
-                                       absl::StrCat(field, ".responsible_unit_ids")));
+    DUBAN_RETURN_IF_ERROR(
+        RequireUnits(agreed.responsible_unit_ids(), absl::StrCat(field, ".responsible_unit_ids")));
     DUBAN_ASSIGN_OR_RETURN(absl::Time due,
                            DueInstant(agreed.deadline(), zone_, absl::StrCat(field, ".deadline")));
     *item.mutable_original_deadline() = agreed.deadline();
@@ -324,9 +322,9 @@ absl::StatusOr<duban::tasks::v1::CreateItemResponse> TaskTracker::CreateItem(
   DUBAN_RETURN_IF_ERROR(RequireText(request.content(), "content"));
   DUBAN_ASSIGN_OR_RETURN(absl::Time due, DueInstant(request.deadline(), zone_, "deadline"));
   if (!actor.ReadsEverything() && !actor.IsLiaisonOf(request.lead_unit_id())) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("only the liaison of unit ", request.lead_unit_id(),
-                     " or the office may create items it leads"));
+    return absl::PermissionDeniedError(absl::StrCat("only the liaison of unit ",
+                                                    request.lead_unit_id(),
+                                                    " or the office may create items it leads"));
   }
   duban::tasks::v1::CreateItemResponse response;
   DUBAN_RETURN_IF_ERROR(db::RunOnce(
@@ -350,9 +348,9 @@ absl::StatusOr<duban::tasks::v1::CreateItemResponse> TaskTracker::CreateItem(
         item.set_status(duban::tasks::v1::ITEM_STATUS_ASSIGNED);
         *item.mutable_created_at() = ToProto(now);
         item.set_revision(1);
-        DUBAN_ASSIGN_OR_RETURN(bool inserted, InsertItem(conn, item, actor.subject,
-                                                         "tasks.CreateItem",
-                                                         request.request_id(), now));
+        DUBAN_ASSIGN_OR_RETURN(
+            bool inserted,
+            InsertItem(conn, item, actor.subject, "tasks.CreateItem", request.request_id(), now));
         if (!inserted) return absl::AbortedError("item id collision; retry");
         *response.mutable_item() = WithLight(item, now);
         return absl::OkStatus();
@@ -411,8 +409,8 @@ absl::StatusOr<duban::tasks::v1::AcceptItemResponse> TaskTracker::AcceptItem(
             (!actor.IsLiaisonOf(request.unit_id()) ||
              std::find(item.responsible_unit_ids().begin(), item.responsible_unit_ids().end(),
                        request.unit_id()) == item.responsible_unit_ids().end())) {
-          return absl::PermissionDeniedError(absl::StrCat(
-              "unit_id: the caller cannot accept item ", item.id(), " for ", request.unit_id()));
+          return absl::PermissionDeniedError(absl::StrCat("unit_id: the caller cannot accept item ",
+                                                          item.id(), " for ", request.unit_id()));
         }
         item.set_status(StatusAfter(ItemAction::kAccept, item.status()));
         return absl::OkStatus();
@@ -424,8 +422,8 @@ absl::StatusOr<duban::tasks::v1::AddProgressNoteResponse> TaskTracker::AddProgre
   using Response = duban::tasks::v1::AddProgressNoteResponse;
   DUBAN_RETURN_IF_ERROR(RequireText(request.text(), "text"));
   return Change<Response>(
-      actor, ItemAction::kAddProgressNote, Method("AddProgressNote"), request.request_id(),
-      request, request.item_id(),
+      actor, ItemAction::kAddProgressNote, Method("AddProgressNote"), request.request_id(), request,
+      request.item_id(),
       [&](sql::Connection&, Item& item, absl::Time now, Response&) -> absl::Status {
         auto& note = *item.add_notes();
         note.set_author(actor.subject);
@@ -518,8 +516,8 @@ absl::StatusOr<duban::tasks::v1::ReturnForReworkResponse> TaskTracker::ReturnFor
   using Response = duban::tasks::v1::ReturnForReworkResponse;
   DUBAN_RETURN_IF_ERROR(RequireText(request.comment(), "comment"));
   return Change<Response>(
-      actor, ItemAction::kReturnForRework, Method("ReturnForRework"), request.request_id(),
-      request, request.item_id(),
+      actor, ItemAction::kReturnForRework, Method("ReturnForRework"), request.request_id(), request,
+      request.item_id(),
       [&](sql::Connection& conn, Item& item, absl::Time now, Response&) -> absl::Status {
         item.set_status(StatusAfter(ItemAction::kReturnForRework, item.status()));
         item.clear_reported_complete_at();
@@ -551,9 +549,9 @@ absl::StatusOr<duban::tasks::v1::RequestExtensionResponse> TaskTracker::RequestE
         }
         for (const auto& extension : item.extensions()) {
           if (extension.state() == duban::tasks::v1::EXTENSION_STATE_REQUESTED) {
-            return absl::FailedPreconditionError(absl::StrCat(
-                "item ", item.id(), " already has extension request ", extension.id(),
-                " awaiting a decision"));
+            return absl::FailedPreconditionError(
+                absl::StrCat("item ", item.id(), " already has extension request ", extension.id(),
+                             " awaiting a decision"));
           }
         }
         auto& extension = *item.add_extensions();
@@ -572,21 +570,20 @@ absl::StatusOr<duban::tasks::v1::DecideExtensionResponse> TaskTracker::DecideExt
   using Response = duban::tasks::v1::DecideExtensionResponse;
   DUBAN_RETURN_IF_ERROR(RequireText(request.extension_id(), "extension_id"));
   return Change<Response>(
-      actor, ItemAction::kDecideExtension, Method("DecideExtension"), request.request_id(),
-      request, request.item_id(),
+      actor, ItemAction::kDecideExtension, Method("DecideExtension"), request.request_id(), request,
+      request.item_id(),
       [&](sql::Connection& conn, Item& item, absl::Time now, Response&) -> absl::Status {
         auto it = std::find_if(
             item.mutable_extensions()->begin(), item.mutable_extensions()->end(),
             [&](const auto& extension) { return extension.id() == request.extension_id(); });
         if (it == item.mutable_extensions()->end()) {
-          return absl::NotFoundError(absl::StrCat("extension ", request.extension_id(),
-                                                  " of item ", item.id(), " not found"));
+          return absl::NotFoundError(absl::StrCat("extension ", request.extension_id(), " of item ",
+                                                  item.id(), " not found"));
         }
         if (it->state() != duban::tasks::v1::EXTENSION_STATE_REQUESTED) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("extension ", it->id(), " is ",
-                           duban::tasks::v1::ExtensionState_Name(it->state()),
-                           ": already decided"));
+          return absl::FailedPreconditionError(absl::StrCat(
+              "extension ", it->id(), " is ", duban::tasks::v1::ExtensionState_Name(it->state()),
+              ": already decided"));
         }
         it->set_state(request.approve() ? duban::tasks::v1::EXTENSION_STATE_APPROVED
                                         : duban::tasks::v1::EXTENSION_STATE_REFUSED);
@@ -645,8 +642,8 @@ absl::StatusOr<duban::tasks::v1::SplitItemResponse> TaskTracker::SplitItem(
       request.item_id(),
       [&](sql::Connection& conn, Item& item, absl::Time now, Response& response) -> absl::Status {
         if (!item.has_referred_at()) {
-          return absl::FailedPreconditionError(absl::StrCat(
-              "item ", item.id(), " is not referred: only referred items are split"));
+          return absl::FailedPreconditionError(
+              absl::StrCat("item ", item.id(), " is not referred: only referred items are split"));
         }
         for (int i = 0; i < request.sub_items_size(); ++i) {
           const auto& spec = request.sub_items(i);
@@ -665,9 +662,9 @@ absl::StatusOr<duban::tasks::v1::SplitItemResponse> TaskTracker::SplitItem(
           sub.set_parent_item_id(item.id());
           *sub.mutable_created_at() = ToProto(now);
           sub.set_revision(1);
-          DUBAN_ASSIGN_OR_RETURN(bool inserted, InsertItem(conn, sub, actor.subject,
-                                                           "tasks.SplitItem",
-                                                           request.request_id(), now));
+          DUBAN_ASSIGN_OR_RETURN(
+              bool inserted,
+              InsertItem(conn, sub, actor.subject, "tasks.SplitItem", request.request_id(), now));
           if (!inserted) {
             return absl::AlreadyExistsError(absl::StrCat("item ", sub.id(), " already exists"));
           }

@@ -5,11 +5,11 @@
 #ifndef DUBAN_SERVICES_TASKS_TASK_TRACKER_H_
 #define DUBAN_SERVICES_TASKS_TASK_TRACKER_H_
 
+#include <cppconn/connection.h>
+
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <cppconn/connection.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -113,8 +113,7 @@ class TaskTracker {
                                   const std::string& actor, const std::string& action,
                                   const std::string& request_id, absl::Time now);
   absl::Status CloseParentIfDone(sql::Connection& conn, const duban::tasks::v1::Item& closed,
-                                 const Actor& actor, const std::string& request_id,
-                                 absl::Time now);
+                                 const Actor& actor, const std::string& request_id, absl::Time now);
 
   absl::Status RegisterDeadline(sql::Connection& conn, const duban::tasks::v1::Item& item,
                                 absl::Time now);

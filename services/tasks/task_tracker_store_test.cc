@@ -1,10 +1,10 @@
 // TaskTracker against a real MariaDB (DUBAN_TEST_DB_SOCKET).
-#include <memory>
-
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <memory>
 
 #include "common/clock.h"
 #include "common/db/outbox.h"
@@ -82,8 +82,8 @@ class TaskTrackerStoreTest : public ::testing::Test {
     auto db = testing::TestDatabase::CreateMigrated("tasks", Migrations());
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
-    tracker_ = std::make_unique<TaskTracker>(&db_->pool(), &store_, &clock_, Shanghai(),
-                                             TasksOptions{});
+    tracker_ =
+        std::make_unique<TaskTracker>(&db_->pool(), &store_, &clock_, Shanghai(), TasksOptions{});
   }
 
   absl::StatusOr<int> Deliver(const duban::events::v1::Event& event) {
@@ -99,8 +99,8 @@ class TaskTrackerStoreTest : public ::testing::Test {
   std::vector<std::string> Outbox(const std::string& destination) {
     std::vector<std::string> types;
     absl::Status status = db::WithConnection(db_->pool(), [&](sql::Connection& conn) {
-      std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
-          "SELECT payload FROM outbox WHERE destination = ? ORDER BY seq"));
+      std::unique_ptr<sql::PreparedStatement> statement(
+          conn.prepareStatement("SELECT payload FROM outbox WHERE destination = ? ORDER BY seq"));
       statement->setString(1, destination);
       std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
       while (rows->next()) {

@@ -41,9 +41,9 @@ grpc::Status TasksServiceImpl::ListItems(grpc::ServerContext* context,
                                          const v1::ListItemsRequest* request,
                                          v1::ListItemsResponse* response) {
   return Handle(context, "ListItems", [&](const Actor& actor) -> absl::Status {
-    DUBAN_ASSIGN_OR_RETURN(ItemPage page, tracker_->ListItems(actor, request->filter(),
-                                                              request->page_size(),
-                                                              request->page_token()));
+    DUBAN_ASSIGN_OR_RETURN(
+        ItemPage page,
+        tracker_->ListItems(actor, request->filter(), request->page_size(), request->page_token()));
     for (auto& item : page.items) *response->add_items() = std::move(item);
     response->set_next_page_token(page.next_page_token);
     return absl::OkStatus();
@@ -153,9 +153,9 @@ grpc::Status TasksServiceImpl::ListAuditRecords(grpc::ServerContext* context,
                                                 const v1::ListAuditRecordsRequest* request,
                                                 v1::ListAuditRecordsResponse* response) {
   return Handle(context, "ListAuditRecords", [&](const Actor&) -> absl::Status {
-    DUBAN_ASSIGN_OR_RETURN(db::AuditPage page, db::ListAudit(*pool_, request->filter(),
-                                                             request->page_size(),
-                                                             request->page_token()));
+    DUBAN_ASSIGN_OR_RETURN(
+        db::AuditPage page,
+        db::ListAudit(*pool_, request->filter(), request->page_size(), request->page_token()));
     for (auto& record : page.records) *response->add_records() = std::move(record);
     response->set_next_page_token(page.next_page_token);
     return absl::OkStatus();
@@ -172,11 +172,11 @@ grpc::Status TasksEventSink::Deliver(grpc::ServerContext* context,
   absl::StatusOr<Caller> caller =
       authorizer_->Authorize(*context, "/duban.events.v1.EventSinkService/Deliver");
   if (!caller.ok()) return ToGrpc(caller.status());
-  absl::StatusOr<int> applied = db::ApplyEvents(
-      *pool_, *clock_, request->events(),
-      [&](sql::Connection& conn, const events::v1::Event& event) {
-        return tracker_->ApplyEvent(conn, event);
-      });
+  absl::StatusOr<int> applied =
+      db::ApplyEvents(*pool_, *clock_, request->events(),
+                      [&](sql::Connection& conn, const events::v1::Event& event) {
+                        return tracker_->ApplyEvent(conn, event);
+                      });
   if (!applied.ok()) return ToGrpc(applied.status());
   response->set_applied_count(*applied);
   return grpc::Status::OK;

@@ -5,8 +5,8 @@
 #define DUBAN_SERVICES_TASKS_TASKS_SERVICE_H_
 
 #include <functional>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "common/auth.h"
 #include "common/clock.h"
 #include "common/db/pool.h"

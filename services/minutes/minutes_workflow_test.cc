@@ -1,0 +1,312 @@
+// The minutes workflow against a real MariaDB (DUBAN_TEST_DB_SOCKET), with a
+// fake registry: events, drafts and issue, their outbox rows and audit.
+#include "services/minutes/minutes_workflow.h"
+
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+#include <gmock/gmock.h>
+#include <google/protobuf/any.pb.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "common/clock.h"
+#include "common/testing/test_db.h"
+#include "common/time_util.h"
+#include "duban/scheduler/v1/scheduler.pb.h"
+#include "services/minutes/migrations.h"
+
+namespace duban::minutes {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+const absl::Time kStart =
+    absl::FromCivil(absl::CivilSecond(2026, 10, 12, 2, 0, 0), absl::UTCTimeZone());
+
+class FakeRegistry final : public RegistryDirectory {
+ public:
+  FakeRegistry() {
+    AddPerson("p-wang", "王五", true);
+    AddPerson("p-clerk", "张三", false);
+    AddMatter("m-1", "p-wang");
+    AddMatter("m-2", "p-other");
+    for (const char* unit : {"u-ns", "u-yj", "u-zj"}) units_[unit].set_id(unit);
+  }
+  absl::StatusOr<registry::v1::Person> GetPerson(const std::string& id) override {
+    auto found = people_.find(id);
+    if (found == people_.end()) return absl::NotFoundError("person " + id);
+    return found->second;
+  }
+  absl::StatusOr<registry::v1::Unit> GetUnit(const std::string& id) override {
+    auto found = units_.find(id);
+    if (found == units_.end()) return absl::NotFoundError("unit " + id);
+    return found->second;
+  }
+  absl::StatusOr<registry::v1::Matter> GetMatter(const std::string& id) override {
+    auto found = matters_.find(id);
+    if (found == matters_.end()) return absl::NotFoundError("matter " + id);
+    return found->second;
+  }
+  absl::StatusOr<registry::v1::ListMattersResponse> ListLeaderMatters(
+      const std::string& leader_id) override {
+    registry::v1::ListMattersResponse response;
+    response.set_version(3);
+    for (const auto& [id, matter] : matters_) {
+      if (matter.leader_id() == leader_id) *response.add_matters() = matter;
+    }
+    return response;
+  }
+
+ private:
+  void AddPerson(const std::string& id, const std::string& name, bool leader) {
+    registry::v1::Person& person = people_[id];
+    person.set_id(id);
+    person.set_name(name);
+    if (leader) person.add_roles()->set_kind(registry::v1::ROLE_KIND_DISTRICT_LEADER);
+  }
+  void AddMatter(const std::string& id, const std::string& leader) {
+    matters_[id].set_id(id);
+    matters_[id].set_leader_id(leader);
+  }
+  std::map<std::string, registry::v1::Person> people_;
+  std::map<std::string, registry::v1::Unit> units_;
+  std::map<std::string, registry::v1::Matter> matters_;
+};
+
+Caller Service() {
+  registry::v1::Principal principal;
+  principal.set_subject("service:tests");
+  principal.set_is_service(true);
+  return Caller(principal);
+}
+
+Caller LiaisonOf(const std::string& unit) {
+  registry::v1::Principal principal;
+  principal.set_subject("p-liaison");
+  principal.set_person_id("p-liaison");
+  registry::v1::Role* role = principal.add_roles();
+  role->set_kind(registry::v1::ROLE_KIND_UNIT_LIAISON);
+  role->set_unit_id(unit);
+  return Caller(principal);
+}
+
+class MinutesWorkflowTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto database = testing::TestDatabase::CreateMigrated("minutes", Migrations());
+    ASSERT_TRUE(database.ok()) << database.status();
+    database_ = std::move(*database);
+    workflow_ = std::make_unique<MinutesWorkflow>(&database_->pool(), &clock_,
+                                                  *LoadZone("Asia/Shanghai"), &registry_);
+  }
+
+  std::vector<std::string> Column(const std::string& query) {
+    std::vector<std::string> values;
+    EXPECT_TRUE(db::WithConnection(database_->pool(), [&](sql::Connection& conn) {
+                  std::unique_ptr<sql::Statement> statement(conn.createStatement());
+                  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery(query));
+                  while (rows->next()) values.push_back(rows->getString(1));
+                  return absl::OkStatus();
+                }).ok());
+    return values;
+  }
+
+  // The payloads enqueued for `destination`, oldest first.
+  std::vector<google::protobuf::Any> Outbox(const std::string& destination) {
+    std::vector<google::protobuf::Any> payloads;
+    for (const std::string& bytes : Column(absl::StrCat(
+             "SELECT payload FROM outbox WHERE destination = '", destination, "' ORDER BY seq"))) {
+      payloads.emplace_back().ParseFromString(bytes);
+    }
+    return payloads;
+  }
+
+  v1::RecordDispatchEventRequest EventRequest() {
+    v1::RecordDispatchEventRequest request;
+    request.set_request_id("rec-1");
+    request.set_kind(v1::DISPATCH_EVENT_KIND_MEETING);
+    request.set_leader_id("p-wang");
+    *request.mutable_held_at() = ToProto(kStart);
+    request.set_title("农业水利调度会");
+    request.add_matter_ids("m-1");
+    request.set_drafting_unit_id("u-ns");
+    return request;
+  }
+
+  v1::DispatchEvent RecordEvent() {
+    v1::RecordDispatchEventResponse response;
+    const absl::Status status = workflow_->RecordDispatchEvent(Service(), EventRequest(), &response);
+    EXPECT_TRUE(status.ok()) << status;
+    return response.event();
+  }
+
+  v1::SaveDraftRequest DraftRequest(const std::string& event_id) {
+    v1::SaveDraftRequest request;
+    request.set_request_id("save-1");
+    request.set_event_id(event_id);
+    request.set_kind(v1::DOCUMENT_KIND_MINUTES);
+    request.set_title("会议纪要");
+    request.set_document_number("泉港政纪〔2026〕12号");
+    for (const char* unit : {"u-yj", "u-zj"}) {
+      v1::AgreedItem* item = request.add_items();
+      item->set_task(absl::StrCat("task for ", unit));
+      item->add_responsible_unit_ids(unit);
+      *item->mutable_deadline()->mutable_date() = ToProto(absl::CivilDay(2026, 10, 23));
+    }
+    return request;
+  }
+
+  FakeClock clock_{kStart + absl::Hours(1)};
+  FakeRegistry registry_;
+  std::unique_ptr<testing::TestDatabase> database_;
+  std::unique_ptr<MinutesWorkflow> workflow_;
+};
+
+TEST_F(MinutesWorkflowTest, RecordingAnEventRegistersTheDraftDeadline) {
+  const v1::DispatchEvent event = RecordEvent();
+
+  EXPECT_THAT(event.id(), StartsWith("ev-"));
+  EXPECT_EQ(event.registry_version(), 3);
+  EXPECT_EQ(event.held_on().day(), 12);
+  EXPECT_EQ(FormatLocal(FromProto(event.draft_due_at()), *LoadZone("Asia/Shanghai")),
+            "2026-10-16T00:00:00+08:00");
+
+  const auto payloads = Outbox("scheduler");
+  ASSERT_EQ(payloads.size(), 1u);
+  scheduler::v1::DeadlineRegistered registered;
+  ASSERT_TRUE(payloads[0].UnpackTo(&registered));
+  EXPECT_EQ(registered.subject().kind(), common::v1::SUBJECT_KIND_DRAFT);
+  EXPECT_EQ(registered.subject().id(), event.id());
+  EXPECT_EQ(registered.owner_unit_id(), "u-ns");
+  EXPECT_EQ(registered.deadline().date().day(), 15);
+  EXPECT_EQ(Column("SELECT ordering_key FROM outbox"),
+            std::vector<std::string>{"DRAFT/" + event.id()});
+  EXPECT_EQ(Column("SELECT action FROM audit_log"),
+            std::vector<std::string>{"minutes.RecordDispatchEvent"});
+}
+
+TEST_F(MinutesWorkflowTest, BadEventsAreRefusedNamingTheFieldAndWriteNothing) {
+  struct Case {
+    std::function<void(v1::RecordDispatchEventRequest&)> spoil;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {[](auto& r) { r.set_leader_id("p-nobody"); }, "leader_id: no district leader p-nobody"},
+      {[](auto& r) { r.set_leader_id("p-clerk"); }, "leader_id: no district leader p-clerk"},
+      {[](auto& r) { r.set_matter_ids(0, "m-2"); }, "matter_ids[0]: matter m-2 belongs to"},
+      {[](auto& r) { r.set_matter_ids(0, "m-9"); }, "matter_ids[0]: no matter m-9"},
+      {[](auto& r) { r.set_drafting_unit_id("u-none"); }, "drafting_unit_id: no unit u-none"},
+      {[](auto& r) { r.clear_held_at(); }, "held_at:"},
+      {[](auto& r) { r.set_kind(v1::DISPATCH_EVENT_KIND_UNSPECIFIED); }, "kind:"},
+  };
+  for (const Case& c : cases) {
+    v1::RecordDispatchEventRequest request = EventRequest();
+    c.spoil(request);
+    v1::RecordDispatchEventResponse response;
+    const absl::Status status = workflow_->RecordDispatchEvent(Service(), request, &response);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << c.message;
+    EXPECT_THAT(std::string(status.message()), HasSubstr(c.message));
+  }
+  EXPECT_TRUE(Column("SELECT id FROM dispatch_events").empty());
+  EXPECT_TRUE(Column("SELECT seq FROM outbox").empty());
+}
+
+TEST_F(MinutesWorkflowTest, DirectPathIssuesOnceEvenWhenRetried) {
+  const v1::DispatchEvent event = RecordEvent();
+  v1::SaveDraftResponse saved;
+  ASSERT_TRUE(workflow_->SaveDraft(LiaisonOf("u-ns"), DraftRequest(event.id()), &saved).ok());
+  EXPECT_EQ(saved.document().state(), v1::DOCUMENT_STATE_DRAFTING);
+  const std::string document_id = saved.document().id();
+
+  v1::RouteForCountersignRequest route;
+  route.set_request_id("route-1");
+  route.set_document_id(document_id);
+  v1::RouteForCountersignResponse routed;
+  ASSERT_TRUE(workflow_->RouteForCountersign(LiaisonOf("u-ns"), route, &routed).ok());
+  EXPECT_EQ(routed.document().state(), v1::DOCUMENT_STATE_AWAITING_SIGN_OFF);
+
+  v1::SignOffAndIssueRequest issue;
+  issue.set_request_id("issue-1");
+  issue.set_document_id(document_id);
+  v1::SignOffAndIssueResponse first;
+  v1::SignOffAndIssueResponse retried;
+  ASSERT_TRUE(workflow_->SignOffAndIssue(Service(), issue, &first).ok());
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_TRUE(workflow_->SignOffAndIssue(Service(), issue, &retried).ok());
+  EXPECT_EQ(first.SerializeAsString(), retried.SerializeAsString());
+  EXPECT_EQ(first.document().state(), v1::DOCUMENT_STATE_ISSUED);
+  EXPECT_EQ(first.document().items(1).item_id(), document_id + "-2");
+
+  issue.set_request_id("issue-2");
+  v1::SignOffAndIssueResponse again;
+  const absl::Status status = workflow_->SignOffAndIssue(Service(), issue, &again);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("is ISSUED"));
+
+  const auto to_tasks = Outbox("tasks");
+  ASSERT_EQ(to_tasks.size(), 1u);
+  v1::DocumentIssued issued;
+  ASSERT_TRUE(to_tasks[0].UnpackTo(&issued));
+  EXPECT_EQ(issued.document().items_size(), 2);
+  EXPECT_EQ(issued.event().id(), event.id());
+
+  const auto to_scheduler = Outbox("scheduler");
+  ASSERT_EQ(to_scheduler.size(), 2u);
+  scheduler::v1::DeadlineMet met;
+  ASSERT_TRUE(to_scheduler[1].UnpackTo(&met));
+  EXPECT_EQ(met.subject().id(), event.id());
+  EXPECT_EQ(FromProto(met.met_at()), kStart + absl::Hours(1));
+}
+
+TEST_F(MinutesWorkflowTest, RoutingAnIncompleteDraftNamesTheItem) {
+  const v1::DispatchEvent event = RecordEvent();
+  v1::SaveDraftRequest draft = DraftRequest(event.id());
+  draft.mutable_items(1)->clear_deadline();
+  v1::SaveDraftResponse saved;
+  ASSERT_TRUE(workflow_->SaveDraft(Service(), draft, &saved).ok());
+
+  v1::RouteForCountersignRequest route;
+  route.set_request_id("route-1");
+  route.set_document_id(saved.document().id());
+  v1::RouteForCountersignResponse routed;
+  const absl::Status status = workflow_->RouteForCountersign(Service(), route, &routed);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), StartsWith("items[1].deadline:"));
+  EXPECT_EQ(Outbox("scheduler").size(), 1u) << "the deadline is not met";
+}
+
+TEST_F(MinutesWorkflowTest, DocumentNumberIsUniquePerPrefixAndYear) {
+  const v1::DispatchEvent first = RecordEvent();
+  v1::RecordDispatchEventRequest second_request = EventRequest();
+  second_request.set_request_id("rec-2");
+  v1::RecordDispatchEventResponse second;
+  ASSERT_TRUE(workflow_->RecordDispatchEvent(Service(), second_request, &second).ok());
+
+  v1::SaveDraftResponse saved;
+  ASSERT_TRUE(workflow_->SaveDraft(Service(), DraftRequest(first.id()), &saved).ok());
+  v1::SaveDraftRequest clash = DraftRequest(second.event().id());
+  clash.set_request_id("save-2");
+  clash.set_document_number("泉港政纪[2026]12号");
+  const absl::Status status = workflow_->SaveDraft(Service(), clash, &saved);
+  EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(status.message()), StartsWith("document_number:"));
+
+  clash.set_request_id("save-3");
+  clash.set_document_number("泉港政纪〔2027〕12号");
+  EXPECT_TRUE(workflow_->SaveDraft(Service(), clash, &saved).ok());
+}
+
+TEST_F(MinutesWorkflowTest, AnotherUnitsLiaisonMayNotDraft) {
+  const v1::DispatchEvent event = RecordEvent();
+  v1::SaveDraftResponse saved;
+  const absl::Status status = workflow_->SaveDraft(LiaisonOf("u-yj"), DraftRequest(event.id()),
+                                                   &saved);
+  EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
+}
+
+}  // namespace
+}  // namespace duban::minutes
