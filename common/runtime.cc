@@ -507,6 +507,9 @@ class TestClockServiceImpl final : public duban::testclock::v1::TestClockService
     response->set_work_done(counts->work_done);
     response->set_pending(counts->pending);
     response->set_pending_detail(counts->detail);
+    if (counts->next_due != absl::InfiniteFuture()) {
+      *response->mutable_next_due_at() = ToProto(counts->next_due);
+    }
     return grpc::Status::OK;
   }
 
@@ -518,6 +521,7 @@ class TestClockServiceImpl final : public duban::testclock::v1::TestClockService
       DUBAN_ASSIGN_OR_RETURN(SettleCounts counts, work());
       total.work_done += counts.work_done;
       total.pending += counts.pending;
+      total.next_due = std::min(total.next_due, counts.next_due);
       if (!counts.detail.empty()) details.push_back(counts.detail);
     }
     if (relay_ != nullptr) {
@@ -536,6 +540,8 @@ class TestClockServiceImpl final : public duban::testclock::v1::TestClockService
 };
 
 }  // namespace
+
+ScrapeGauges& Runtime::scrape_gauges() { return *impl_->scrape_gauges; }
 
 int DefaultPort(const std::string& service) {
   for (int i = 0; i < 6; ++i) {

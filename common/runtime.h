@@ -26,6 +26,7 @@
 #include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/clock.h"
+#include "common/metrics.h"
 #include "common/db/migrate.h"
 #include "common/db/outbox.h"
 #include "common/db/pool.h"
@@ -98,6 +99,8 @@ class Runtime {
   absl::TimeZone zone() const { return zone_; }
   db::ConnectionPool& pool() { return *pool_; }
   prometheus::Registry& metrics() { return *metrics_; }
+  // Gauges computed at scrape time (e.g. from the database); see common/metrics.h.
+  ScrapeGauges& scrape_gauges();
   const TokenVerifier& verifier() const { return *verifier_; }
 
   // Resolves principals through the registry service (the registry itself

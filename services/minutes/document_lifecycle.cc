@@ -102,8 +102,7 @@ absl::Status RouteForCountersign(Document& document,
   std::set<std::string> seen;
   for (size_t i = 0; i < countersigning_unit_ids.size(); ++i) {
     if (countersigning_unit_ids[i].empty() || !seen.insert(countersigning_unit_ids[i]).second) {
-      return InvalidField(absl::StrCat("countersigning_unit_ids[", i, "]"),
-                          "empty or named twice");
+      return InvalidField(absl::StrCat("countersigning_unit_ids[", i, "]"), "empty or named twice");
     }
   }
 
@@ -123,14 +122,14 @@ absl::Status Countersign(Document& document, const std::string& unit_id,
   DUBAN_RETURN_IF_ERROR(NotIn(document, "countersign", {v1::DOCUMENT_STATE_COUNTERSIGNING}));
   v1::Countersignature* signature = FindCountersignature(document, unit_id);
   if (signature == nullptr) {
-    return InvalidField("unit_id", absl::StrCat("unit ", unit_id,
-                                                " is not asked to countersign document ",
-                                                document.id()));
+    return InvalidField(
+        "unit_id",
+        absl::StrCat("unit ", unit_id, " is not asked to countersign document ", document.id()));
   }
   if (signature->has_countersigned_at()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "document ", document.id(), " is COUNTERSIGNING: unit ", unit_id,
-        " has already countersigned"));
+    return absl::FailedPreconditionError(absl::StrCat("document ", document.id(),
+                                                      " is COUNTERSIGNING: unit ", unit_id,
+                                                      " has already countersigned"));
   }
 
   *signature->mutable_countersigned_at() = ToProto(now);
@@ -154,9 +153,9 @@ absl::Status ReturnDraft(Document& document, const std::string& unit_id,
                                 {v1::DOCUMENT_STATE_COUNTERSIGNING}));
     v1::Countersignature* signature = FindCountersignature(document, unit_id);
     if (signature == nullptr) {
-      return InvalidField("unit_id", absl::StrCat("unit ", unit_id,
-                                                  " is not asked to countersign document ",
-                                                  document.id()));
+      return InvalidField(
+          "unit_id",
+          absl::StrCat("unit ", unit_id, " is not asked to countersign document ", document.id()));
     }
     signature->set_returned_comment(comment);
   }

@@ -123,8 +123,7 @@ TEST(DocumentLifecycleTest, CountersigningTwiceIsRefused) {
 
 TEST(DocumentLifecycleTest, UnitNotAskedCannotCountersignOrReturn) {
   Document document = InState(v1::DOCUMENT_STATE_COUNTERSIGNING);
-  EXPECT_EQ(Countersign(document, "unit-z", "p", kNow).code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Countersign(document, "unit-z", "p", kNow).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ReturnDraft(document, "unit-z", "no").code(), absl::StatusCode::kInvalidArgument);
 }
 
@@ -193,8 +192,7 @@ TEST(DocumentLifecycleTest, RoutingWithoutItemsIsRefused) {
 TEST(DocumentLifecycleTest, IllegalTransitionsNameTheCurrentState) {
   const std::vector<DocumentState> all = {
       v1::DOCUMENT_STATE_DRAFTING, v1::DOCUMENT_STATE_COUNTERSIGNING,
-      v1::DOCUMENT_STATE_AWAITING_SIGN_OFF, v1::DOCUMENT_STATE_RETURNED,
-      v1::DOCUMENT_STATE_ISSUED};
+      v1::DOCUMENT_STATE_AWAITING_SIGN_OFF, v1::DOCUMENT_STATE_RETURNED, v1::DOCUMENT_STATE_ISSUED};
   struct Transition {
     std::string name;
     std::set<DocumentState> allowed;
@@ -226,8 +224,7 @@ TEST(DocumentLifecycleTest, IllegalTransitionsNameTheCurrentState) {
       const Document before = document;
       const absl::Status status = transition.apply(document);
       if (transition.allowed.count(state) > 0) {
-        EXPECT_TRUE(status.ok()) << transition.name << " in " << StateName(state) << ": "
-                                 << status;
+        EXPECT_TRUE(status.ok()) << transition.name << " in " << StateName(state) << ": " << status;
       } else {
         SCOPED_TRACE(transition.name + " in " + StateName(state));
         ExpectRefusedIn(status, before, document, StateName(state));

@@ -43,12 +43,12 @@ absl::StatusOr<DocumentNumber> ParseDocumentNumber(absl::string_view text) {
     }
     DocumentNumber number;
     number.prefix = std::string(absl::StripAsciiWhitespace(rest.substr(0, open_at)));
-    const absl::string_view year = rest.substr(open_at + open.size(),
-                                              close_at - open_at - open.size());
+    const absl::string_view year =
+        rest.substr(open_at + open.size(), close_at - open_at - open.size());
     const absl::string_view serial = rest.substr(close_at + close.size());
     if (number.prefix.empty() || !absl::SimpleAtoi(year, &number.year) ||
-        !absl::SimpleAtoi(serial, &number.serial) || number.year < 1900 ||
-        number.year > 9999 || number.serial <= 0) {
+        !absl::SimpleAtoi(serial, &number.serial) || number.year < 1900 || number.year > 9999 ||
+        number.serial <= 0) {
       return Malformed(text);
     }
     return number;

@@ -4,9 +4,9 @@
 #define DUBAN_SERVICES_MINUTES_DOCUMENT_NUMBER_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace duban::minutes {
 

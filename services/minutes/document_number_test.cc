@@ -22,8 +22,8 @@ TEST(DocumentNumberTest, OtherBracketsMeanTheSameNumber) {
 }
 
 TEST(DocumentNumberTest, MalformedNumbersNameTheField) {
-  for (const char* text : {"", "12号", "〔2026〕12号", "泉港政纪〔二〇二六〕12号", "泉港政纪〔2026〕号",
-                           "泉港政纪〔2026〕0号"}) {
+  for (const char* text : {"", "12号", "〔2026〕12号", "泉港政纪〔二〇二六〕12号",
+                           "泉港政纪〔2026〕号", "泉港政纪〔2026〕0号"}) {
     auto number = ParseDocumentNumber(text);
     ASSERT_FALSE(number.ok()) << text;
     EXPECT_EQ(number.status().code(), absl::StatusCode::kInvalidArgument);

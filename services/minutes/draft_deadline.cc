@@ -13,9 +13,8 @@ DraftDeadline ComputeDraftDeadline(absl::Time held_at, absl::TimeZone zone,
   deadline.due_on = held_on + options.days;
   deadline.due_at = EndOfLocalDay(deadline.due_on, zone);
   deadline.rule = "draft.calendar_days";
-  deadline.inputs = {{"held_on", FormatDay(held_on)},
-                     {"days", absl::StrCat(options.days)},
-                     {"zone", zone.name()}};
+  deadline.inputs = {
+      {"held_on", FormatDay(held_on)}, {"days", absl::StrCat(options.days)}, {"zone", zone.name()}};
   return deadline;
 }
 

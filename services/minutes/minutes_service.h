@@ -41,8 +41,7 @@ class MinutesServiceImpl final : public v1::MinutesService::Service {
                                v1::SignOffAndIssueResponse* response) override;
   grpc::Status GetDocument(grpc::ServerContext* context, const v1::GetDocumentRequest* request,
                            v1::GetDocumentResponse* response) override;
-  grpc::Status ListDocuments(grpc::ServerContext* context,
-                             const v1::ListDocumentsRequest* request,
+  grpc::Status ListDocuments(grpc::ServerContext* context, const v1::ListDocumentsRequest* request,
                              v1::ListDocumentsResponse* response) override;
   grpc::Status ListAuditRecords(grpc::ServerContext* context,
                                 const v1::ListAuditRecordsRequest* request,

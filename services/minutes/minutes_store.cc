@@ -141,13 +141,14 @@ absl::StatusOr<v1::DispatchEvent> MinutesStore::LoadEvent(sql::Connection& conn,
                                            for_update ? " FOR UPDATE" : ""))
                   .Bind({event_id})
                   .Query();
-  if (!rows->next()) return absl::NotFoundError(absl::StrCat("dispatch event ", event_id,
-                                                             " not found"));
+  if (!rows->next())
+    return absl::NotFoundError(absl::StrCat("dispatch event ", event_id, " not found"));
   return ReadBody<v1::DispatchEvent>(*rows);
 }
 
-absl::StatusOr<std::vector<v1::DispatchEvent>> MinutesStore::ListEvents(
-    sql::Connection& conn, const EventFilter& filter, const PageRequest& page) {
+absl::StatusOr<std::vector<v1::DispatchEvent>> MinutesStore::ListEvents(sql::Connection& conn,
+                                                                        const EventFilter& filter,
+                                                                        const PageRequest& page) {
   std::vector<std::string> conditions;
   std::vector<Param> params;
   if (!filter.leader_id.empty()) {
@@ -177,8 +178,7 @@ absl::Status MinutesStore::SaveDocument(sql::Connection& conn, const v1::Documen
                                         const std::optional<DocumentNumber>& number,
                                         absl::Time created_at) {
   if (number) {
-    DUBAN_ASSIGN_OR_RETURN(std::optional<std::string> holder,
-                           FindDocumentByNumber(conn, *number));
+    DUBAN_ASSIGN_OR_RETURN(std::optional<std::string> holder, FindDocumentByNumber(conn, *number));
     if (holder && *holder != document.id()) {
       return absl::AlreadyExistsError(absl::StrCat("document_number: ", number->Canonical(),
                                                    " is already used by document ", *holder));
@@ -215,8 +215,8 @@ absl::Status MinutesStore::SaveDocument(sql::Connection& conn, const v1::Documen
 }
 
 absl::StatusOr<v1::Document> MinutesStore::LoadDocument(sql::Connection& conn,
-                                                       const std::string& document_id,
-                                                       bool for_update) {
+                                                        const std::string& document_id,
+                                                        bool for_update) {
   auto rows = Statement(conn, absl::StrCat("SELECT body FROM documents WHERE id = ?",
                                            for_update ? " FOR UPDATE" : ""))
                   .Bind({document_id})
@@ -238,8 +238,9 @@ absl::StatusOr<std::optional<std::string>> MinutesStore::FindDocumentByNumber(
   return std::optional<std::string>(rows->getString("id").asStdString());
 }
 
-absl::StatusOr<std::vector<v1::Document>> MinutesStore::ListDocuments(
-    sql::Connection& conn, const DocumentFilter& filter, const PageRequest& page) {
+absl::StatusOr<std::vector<v1::Document>> MinutesStore::ListDocuments(sql::Connection& conn,
+                                                                      const DocumentFilter& filter,
+                                                                      const PageRequest& page) {
   std::vector<std::string> conditions;
   std::vector<Param> params;
   if (!filter.leader_id.empty()) {

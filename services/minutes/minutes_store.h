@@ -6,11 +6,11 @@
 #ifndef DUBAN_SERVICES_MINUTES_MINUTES_STORE_H_
 #define DUBAN_SERVICES_MINUTES_MINUTES_STORE_H_
 
+#include <cppconn/connection.h>
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <cppconn/connection.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -65,8 +65,7 @@ class MinutesStore {
                                    absl::Time created_at);
   // NOT_FOUND "document <id> not found".
   static absl::StatusOr<v1::Document> LoadDocument(sql::Connection& conn,
-                                                   const std::string& document_id,
-                                                   bool for_update);
+                                                   const std::string& document_id, bool for_update);
   // The id of the document holding `number`, if any.
   static absl::StatusOr<std::optional<std::string>> FindDocumentByNumber(
       sql::Connection& conn, const DocumentNumber& number);

@@ -44,13 +44,11 @@ common::v1::Subject DraftSubject(const std::string& event_id) {
 
 bool IsLeaderOf(const Caller& caller, const std::string& leader_id) {
   return caller.is_service() || caller.Has(ROLE_KIND_ADMIN) ||
-         (!caller.principal().person_id().empty() &&
-          caller.principal().person_id() == leader_id);
+         (!caller.principal().person_id().empty() && caller.principal().person_id() == leader_id);
 }
 
 std::string PersonOf(const Caller& caller) {
-  return caller.principal().person_id().empty() ? caller.subject()
-                                                : caller.principal().person_id();
+  return caller.principal().person_id().empty() ? caller.subject() : caller.principal().person_id();
 }
 
 absl::Status Denied(const Caller& caller, absl::string_view what) {
@@ -100,8 +98,8 @@ scheduler::v1::DeadlineRegistered DraftDeadlineEvent(const v1::DispatchEvent& ev
   registered.set_rule(deadline.rule);
   registered.mutable_inputs()->insert(deadline.inputs.begin(), deadline.inputs.end());
   *registered.mutable_deadline()->mutable_date() = ToProto(deadline.due_on);
-  registered.set_label(absl::StrCat("draft of ", event.title().empty() ? event.id()
-                                                                       : event.title()));
+  registered.set_label(
+      absl::StrCat("draft of ", event.title().empty() ? event.id() : event.title()));
   return registered;
 }
 
@@ -129,16 +127,15 @@ bool MayRead(const Caller& caller, const v1::DispatchEvent& event, const v1::Doc
   return false;
 }
 
-MinutesWorkflow::MinutesWorkflow(db::ConnectionPool* pool, const Clock* clock,
-                                 absl::TimeZone zone, RegistryDirectory* registry,
-                                 DraftDeadlineOptions options)
+MinutesWorkflow::MinutesWorkflow(db::ConnectionPool* pool, const Clock* clock, absl::TimeZone zone,
+                                 RegistryDirectory* registry, DraftDeadlineOptions options)
     : pool_(pool), clock_(clock), zone_(zone), registry_(registry), options_(options) {}
 
 absl::Status MinutesWorkflow::CheckLeader(const std::string& leader_id) {
   absl::StatusOr<registry::v1::Person> person = registry_->GetPerson(leader_id);
   if (absl::IsNotFound(person.status())) {
-    return InvalidField("leader_id", absl::StrCat("no district leader ", leader_id,
-                                                  " in the registry"));
+    return InvalidField("leader_id",
+                        absl::StrCat("no district leader ", leader_id, " in the registry"));
   }
   if (!person.ok()) return FromRegistry(person.status());
   for (const registry::v1::Role& role : person->roles()) {
@@ -197,8 +194,7 @@ absl::Status MinutesWorkflow::CheckItemUnits(const v1::SaveDraftRequest& request
     }
     if (item.deadline().has_date()) {
       DUBAN_RETURN_IF_ERROR(
-          FromProto(item.deadline().date(), absl::StrCat("items[", i, "].deadline.date"))
-              .status());
+          FromProto(item.deadline().date(), absl::StrCat("items[", i, "].deadline.date")).status());
     }
   }
   return absl::OkStatus();
@@ -215,8 +211,8 @@ absl::Status MinutesWorkflow::RecordDispatchEvent(const Caller& caller,
         DUBAN_ASSIGN_OR_RETURN(int64_t version, CheckMatters(request));
         DUBAN_RETURN_IF_ERROR(CheckUnit(request.drafting_unit_id(), "drafting_unit_id"));
         for (int i = 0; i < request.present_unit_ids_size(); ++i) {
-          DUBAN_RETURN_IF_ERROR(CheckUnit(request.present_unit_ids(i),
-                                          absl::StrCat("present_unit_ids[", i, "]")));
+          DUBAN_RETURN_IF_ERROR(
+              CheckUnit(request.present_unit_ids(i), absl::StrCat("present_unit_ids[", i, "]")));
         }
 
         const absl::Time now = clock_->Now();
@@ -307,8 +303,7 @@ absl::Status MinutesWorkflow::SaveDraft(const Caller& caller, const v1::SaveDraf
           DUBAN_RETURN_IF_ERROR(MinutesStore::UpdateEvent(conn, event));
         }
         DUBAN_RETURN_IF_ERROR(Audit(conn, caller, now, "SaveDraft", "document", document.id(),
-                                    before ? &*before : nullptr, &document,
-                                    request.request_id()));
+                                    before ? &*before : nullptr, &document, request.request_id()));
         *response->mutable_document() = std::move(document);
         return absl::OkStatus();
       });
@@ -428,23 +423,23 @@ absl::Status MinutesWorkflow::SignOffAndIssue(const Caller& caller,
         *issued.mutable_event() = std::move(event);
         DUBAN_RETURN_IF_ERROR(
             db::EnqueueEvent(conn, kTasks, absl::StrCat("document/", document.id()), issued, now));
-        DUBAN_RETURN_IF_ERROR(Audit(conn, caller, now, "SignOffAndIssue", "document",
-                                    document.id(), &before, &document, request.request_id()));
+        DUBAN_RETURN_IF_ERROR(Audit(conn, caller, now, "SignOffAndIssue", "document", document.id(),
+                                    &before, &document, request.request_id()));
         *response->mutable_document() = std::move(document);
         return absl::OkStatus();
       });
 }
 
 absl::StatusOr<v1::DispatchEvent> MinutesWorkflow::GetDispatchEvent(const Caller& caller,
-                                                                   const std::string& event_id) {
+                                                                    const std::string& event_id) {
   if (event_id.empty()) return InvalidField("event_id", "required");
   v1::DispatchEvent event;
   std::optional<v1::Document> document;
   DUBAN_RETURN_IF_ERROR(db::WithConnection(*pool_, [&](sql::Connection& conn) -> absl::Status {
     DUBAN_ASSIGN_OR_RETURN(event, MinutesStore::LoadEvent(conn, event_id, false));
     if (!event.document_id().empty()) {
-      DUBAN_ASSIGN_OR_RETURN(document, MinutesStore::LoadDocument(conn, event.document_id(),
-                                                                  false));
+      DUBAN_ASSIGN_OR_RETURN(document,
+                             MinutesStore::LoadDocument(conn, event.document_id(), false));
     }
     return absl::OkStatus();
   }));

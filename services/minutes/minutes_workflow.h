@@ -32,7 +32,8 @@ class MinutesWorkflow {
   // INVALID_ARGUMENT for a missing kind or time, a leader who is not a district
   // leader, a matter that is unknown or not the leader's, an unknown unit.
   // UNAVAILABLE when the registry cannot be asked.
-  absl::Status RecordDispatchEvent(const Caller& caller, const v1::RecordDispatchEventRequest& request,
+  absl::Status RecordDispatchEvent(const Caller& caller,
+                                   const v1::RecordDispatchEventRequest& request,
                                    v1::RecordDispatchEventResponse* response);
   // Creates the event's draft or replaces its content. ALREADY_EXISTS for a
   // document number in use; ABORTED when expected_revision is stale.
@@ -50,7 +51,8 @@ class MinutesWorkflow {
 
   absl::StatusOr<v1::DispatchEvent> GetDispatchEvent(const Caller& caller,
                                                      const std::string& event_id);
-  absl::Status ListDispatchEvents(const Caller& caller, const v1::ListDispatchEventsRequest& request,
+  absl::Status ListDispatchEvents(const Caller& caller,
+                                  const v1::ListDispatchEventsRequest& request,
                                   v1::ListDispatchEventsResponse* response);
   absl::StatusOr<v1::Document> GetDocument(const Caller& caller, const std::string& document_id);
   absl::Status ListDocuments(const Caller& caller, const v1::ListDocumentsRequest& request,

@@ -139,7 +139,8 @@ class MinutesWorkflowTest : public ::testing::Test {
 
   v1::DispatchEvent RecordEvent() {
     v1::RecordDispatchEventResponse response;
-    const absl::Status status = workflow_->RecordDispatchEvent(Service(), EventRequest(), &response);
+    const absl::Status status =
+        workflow_->RecordDispatchEvent(Service(), EventRequest(), &response);
     EXPECT_TRUE(status.ok()) << status;
     return response.event();
   }
@@ -303,8 +304,8 @@ TEST_F(MinutesWorkflowTest, DocumentNumberIsUniquePerPrefixAndYear) {
 TEST_F(MinutesWorkflowTest, AnotherUnitsLiaisonMayNotDraft) {
   const v1::DispatchEvent event = RecordEvent();
   v1::SaveDraftResponse saved;
-  const absl::Status status = workflow_->SaveDraft(LiaisonOf("u-yj"), DraftRequest(event.id()),
-                                                   &saved);
+  const absl::Status status =
+      workflow_->SaveDraft(LiaisonOf("u-yj"), DraftRequest(event.id()), &saved);
   EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
 }
 

@@ -1,8 +1,8 @@
 #include "services/minutes/registry_directory.h"
 
-#include <chrono>
-
 #include <grpcpp/client_context.h>
+
+#include <chrono>
 
 #include "common/runtime.h"
 #include "common/status.h"

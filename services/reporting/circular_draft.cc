@@ -35,8 +35,7 @@ bool CoveredByMonth(const SupervisionCase& c, absl::Time begin, absl::Time end) 
   return OpenAt(c, end) || (opened >= begin && opened < end);
 }
 
-std::vector<std::string> OverdueItemIds(const std::vector<SupervisionCase>& cases,
-                                        absl::Time end) {
+std::vector<std::string> OverdueItemIds(const std::vector<SupervisionCase>& cases, absl::Time end) {
   std::vector<std::string> ids;
   for (const SupervisionCase& c : cases) {
     if (c.subject().kind() == common::v1::SUBJECT_KIND_ITEM && OpenAt(c, end)) {
@@ -67,8 +66,7 @@ std::vector<v1::CircularEntry> GroupCircular(
     if (c.subject().kind() == common::v1::SUBJECT_KIND_ITEM && OpenAt(c, end)) {
       entry.add_overdue_item_ids(c.subject().id());
       const auto content = item_contents.find(c.subject().id());
-      entry.add_overdue_item_contents(content == item_contents.end() ? c.label()
-                                                                     : content->second);
+      entry.add_overdue_item_contents(content == item_contents.end() ? c.label() : content->second);
     }
     entry.add_case_ids(c.id());
     entry.add_case_labels(c.label());
@@ -76,9 +74,8 @@ std::vector<v1::CircularEntry> GroupCircular(
 
   std::vector<v1::CircularEntry> entries;
   for (auto& [unit_id, entry] : by_unit) entries.push_back(std::move(entry));
-  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-    return a.unit_name() < b.unit_name();
-  });
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const auto& a, const auto& b) { return a.unit_name() < b.unit_name(); });
   return entries;
 }
 

@@ -8,16 +8,16 @@
 namespace duban::reporting {
 namespace {
 
-using ::testing::ElementsAre;
 using supervision::v1::SupervisionCase;
+using ::testing::ElementsAre;
 
 const absl::Time kBegin = absl::FromUnixSeconds(1790784000);
 const absl::Time kEnd = kBegin + absl::Hours(24 * 31);
 const absl::Duration kDay = absl::Hours(24);
 
-SupervisionCase Case(const std::string& id, const std::string& unit,
-                     common::v1::SubjectKind kind, const std::string& subject_id,
-                     absl::Time opened, std::optional<absl::Time> closed = std::nullopt) {
+SupervisionCase Case(const std::string& id, const std::string& unit, common::v1::SubjectKind kind,
+                     const std::string& subject_id, absl::Time opened,
+                     std::optional<absl::Time> closed = std::nullopt) {
   SupervisionCase c;
   c.set_id(id);
   c.set_unit_id(unit);
@@ -44,9 +44,8 @@ TEST(CircularDraftTest, GroupsOverdueItemsAndCasesPerUnit) {
       // Opened after the month: not named.
       Case("c5", "u-late", common::v1::SUBJECT_KIND_ITEM, "doc-2-1", kEnd),
   };
-  const std::vector<v1::CircularEntry> entries =
-      GroupCircular(cases, kBegin, kEnd, {{"doc-1-1", "清理河道"}},
-                    {{"u-yj", "应急局"}, {"u-ns", "农水局"}});
+  const std::vector<v1::CircularEntry> entries = GroupCircular(
+      cases, kBegin, kEnd, {{"doc-1-1", "清理河道"}}, {{"u-yj", "应急局"}, {"u-ns", "农水局"}});
 
   ASSERT_EQ(entries.size(), 2u);
   // Ordered by name: 农水局 (U+519C) before 应急局 (U+5E94).
@@ -61,8 +60,8 @@ TEST(CircularDraftTest, GroupsOverdueItemsAndCasesPerUnit) {
 }
 
 TEST(CircularDraftTest, ClosedItemCaseOpenedInTheMonthIsACaseNotAnOverdueItem) {
-  const std::vector<SupervisionCase> cases = {Case("c1", "u", common::v1::SUBJECT_KIND_ITEM, "i",
-                                                   kBegin + kDay, kBegin + 2 * kDay)};
+  const std::vector<SupervisionCase> cases = {
+      Case("c1", "u", common::v1::SUBJECT_KIND_ITEM, "i", kBegin + kDay, kBegin + 2 * kDay)};
   const auto entries = GroupCircular(cases, kBegin, kEnd, {}, {});
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].unit_name(), "u");

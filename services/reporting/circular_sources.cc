@@ -1,8 +1,8 @@
 #include "services/reporting/circular_sources.h"
 
-#include <chrono>
-
 #include <grpcpp/client_context.h>
+
+#include <chrono>
 
 #include "absl/strings/str_cat.h"
 #include "common/runtime.h"
@@ -59,8 +59,7 @@ class GrpcCircularSources final : public CircularSources {
     registry::v1::GetUnitResponse response;
     grpc::ClientContext context;
     Prepare(context);
-    DUBAN_RETURN_IF_ERROR(
-        From("registry", peers_.registry->GetUnit(&context, request, &response)));
+    DUBAN_RETURN_IF_ERROR(From("registry", peers_.registry->GetUnit(&context, request, &response)));
     return response.unit().name();
   }
 

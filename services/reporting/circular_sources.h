@@ -29,8 +29,7 @@ class CircularSources {
   // The unit's name in the registry.
   virtual absl::StatusOr<std::string> UnitName(const std::string& unit_id) = 0;
   // Records the circular rung on the named cases (idempotent by request id).
-  virtual absl::Status RecordCircular(const std::string& request_id,
-                                      const std::string& circular_id,
+  virtual absl::Status RecordCircular(const std::string& request_id, const std::string& circular_id,
                                       const std::vector<std::string>& case_ids,
                                       absl::Time issued_at) = 0;
 };

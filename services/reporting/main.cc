@@ -22,8 +22,7 @@ int main(int argc, char** argv) {
       reporting::NewGrpcCircularSources(std::move(peers));
   reporting::ReportingWorkflow workflow(&runtime.pool(), &runtime.clock(), runtime.zone(),
                                         sources.get());
-  Authorizer authorizer(&runtime.verifier(), &runtime.principals(),
-                        reporting::ReportingPolicies());
+  Authorizer authorizer(&runtime.verifier(), &runtime.principals(), reporting::ReportingPolicies());
   reporting::ReportingServiceImpl service(&authorizer, &workflow, &runtime.pool());
   runtime.AddService(&service);
   return runtime.Serve();

@@ -45,8 +45,7 @@ MonthSpan SpanOf(absl::CivilMonth month, absl::TimeZone zone) {
 
 std::vector<v1::Period> PeriodsOf(absl::CivilMonth month, absl::TimeZone zone,
                                   const PeriodRules& rules) {
-  const absl::Time previous =
-      Cutoff(month - 1, rules.second_report_day, rules.cutoff_hour, zone);
+  const absl::Time previous = Cutoff(month - 1, rules.second_report_day, rules.cutoff_hour, zone);
   const absl::Time first = Cutoff(month, rules.first_report_day, rules.cutoff_hour, zone);
   const absl::Time second = Cutoff(month, rules.second_report_day, rules.cutoff_hour, zone);
   return {

@@ -18,8 +18,7 @@ grpc::Status ReportingServiceImpl::Handle(grpc::ServerContext* context, absl::st
   return ToGrpc(work(*caller));
 }
 
-grpc::Status ReportingServiceImpl::NotYet(grpc::ServerContext* context,
-                                          absl::string_view method) {
+grpc::Status ReportingServiceImpl::NotYet(grpc::ServerContext* context, absl::string_view method) {
   return Handle(context, method, [&](const Caller&) {
     return absl::UnimplementedError(absl::StrCat(method, ": not yet available (TODO(#5))"));
   });
@@ -45,8 +44,7 @@ grpc::Status ReportingServiceImpl::SubmitReport(grpc::ServerContext* context,
 }
 
 grpc::Status ReportingServiceImpl::GetReport(grpc::ServerContext* context,
-                                             const v1::GetReportRequest*,
-                                             v1::GetReportResponse*) {
+                                             const v1::GetReportRequest*, v1::GetReportResponse*) {
   return NotYet(context, "GetReport");
 }
 

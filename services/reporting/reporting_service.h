@@ -21,8 +21,7 @@ class ReportingServiceImpl final : public v1::ReportingService::Service {
 
   grpc::Status ListPeriods(grpc::ServerContext* context, const v1::ListPeriodsRequest* request,
                            v1::ListPeriodsResponse* response) override;
-  grpc::Status PrefillReport(grpc::ServerContext* context,
-                             const v1::PrefillReportRequest* request,
+  grpc::Status PrefillReport(grpc::ServerContext* context, const v1::PrefillReportRequest* request,
                              v1::PrefillReportResponse* response) override;
   grpc::Status SubmitReport(grpc::ServerContext* context, const v1::SubmitReportRequest* request,
                             v1::SubmitReportResponse* response) override;
@@ -30,24 +29,19 @@ class ReportingServiceImpl final : public v1::ReportingService::Service {
                          v1::GetReportResponse* response) override;
   grpc::Status ListReports(grpc::ServerContext* context, const v1::ListReportsRequest* request,
                            v1::ListReportsResponse* response) override;
-  grpc::Status PrefillDigest(grpc::ServerContext* context,
-                             const v1::PrefillDigestRequest* request,
+  grpc::Status PrefillDigest(grpc::ServerContext* context, const v1::PrefillDigestRequest* request,
                              v1::PrefillDigestResponse* response) override;
   grpc::Status SubmitDigest(grpc::ServerContext* context, const v1::SubmitDigestRequest* request,
                             v1::SubmitDigestResponse* response) override;
-  grpc::Status DraftCircular(grpc::ServerContext* context,
-                             const v1::DraftCircularRequest* request,
+  grpc::Status DraftCircular(grpc::ServerContext* context, const v1::DraftCircularRequest* request,
                              v1::DraftCircularResponse* response) override;
-  grpc::Status IssueCircular(grpc::ServerContext* context,
-                             const v1::IssueCircularRequest* request,
+  grpc::Status IssueCircular(grpc::ServerContext* context, const v1::IssueCircularRequest* request,
                              v1::IssueCircularResponse* response) override;
   grpc::Status GetCircular(grpc::ServerContext* context, const v1::GetCircularRequest* request,
                            v1::GetCircularResponse* response) override;
-  grpc::Status DraftAnalysis(grpc::ServerContext* context,
-                             const v1::DraftAnalysisRequest* request,
+  grpc::Status DraftAnalysis(grpc::ServerContext* context, const v1::DraftAnalysisRequest* request,
                              v1::DraftAnalysisResponse* response) override;
-  grpc::Status IssueAnalysis(grpc::ServerContext* context,
-                             const v1::IssueAnalysisRequest* request,
+  grpc::Status IssueAnalysis(grpc::ServerContext* context, const v1::IssueAnalysisRequest* request,
                              v1::IssueAnalysisResponse* response) override;
   grpc::Status GetScores(grpc::ServerContext* context, const v1::GetScoresRequest* request,
                          v1::GetScoresResponse* response) override;

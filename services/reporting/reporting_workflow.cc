@@ -134,8 +134,8 @@ absl::Status ReportingWorkflow::IssueCircular(const Caller& caller,
                                               const v1::IssueCircularRequest& request,
                                               v1::IssueCircularResponse* response) {
   return db::RunOnce(
-      *pool_, "/duban.reporting.v1.ReportingService/IssueCircular", request.request_id(),
-      request, response, [&](sql::Connection& conn) -> absl::Status {
+      *pool_, "/duban.reporting.v1.ReportingService/IssueCircular", request.request_id(), request,
+      response, [&](sql::Connection& conn) -> absl::Status {
         DUBAN_RETURN_IF_ERROR(ParseMonth(request.month(), "month").status());
         DUBAN_ASSIGN_OR_RETURN(std::optional<v1::Circular> existing,
                                LoadCircular(conn, request.month(), true));
@@ -181,9 +181,9 @@ absl::StatusOr<v1::Circular> ReportingWorkflow::GetCircular(const Caller& caller
 absl::Status ReportingWorkflow::Export(const Caller& caller, const v1::ExportRequest& request,
                                        v1::ExportResponse* response) {
   if (request.kind() != v1::EXPORT_KIND_CIRCULAR || request.format() != v1::EXPORT_FORMAT_CSV) {
-    return absl::UnimplementedError(absl::StrCat(
-        "Export of ", v1::ExportKind_Name(request.kind()), " as ",
-        v1::ExportFormat_Name(request.format()), ": not yet available (TODO(#5))"));
+    return absl::UnimplementedError(absl::StrCat("Export of ", v1::ExportKind_Name(request.kind()),
+                                                 " as ", v1::ExportFormat_Name(request.format()),
+                                                 ": not yet available (TODO(#5))"));
   }
   DUBAN_ASSIGN_OR_RETURN(v1::Circular circular, DraftCircular(caller, request.month()));
   response->set_content(CircularCsv(circular));

@@ -95,8 +95,7 @@ TEST_F(ReportingWorkflowTest, CircularIsIssuedOnceAndNamesTheOverdueItem) {
   ASSERT_EQ(circular.entries_size(), 1);
   EXPECT_EQ(circular.entries(0).unit_name(), "应急局");
   EXPECT_THAT(circular.entries(0).overdue_item_contents(), ElementsAre("清理河道"));
-  EXPECT_THAT(sources_.recorded,
-              ElementsAre("circular-2026-10/rungs circular-2026-10 case-1"));
+  EXPECT_THAT(sources_.recorded, ElementsAre("circular-2026-10/rungs circular-2026-10 case-1"));
 
   request.set_request_id("issue-2");
   v1::IssueCircularResponse again;

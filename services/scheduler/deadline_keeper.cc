@@ -265,6 +265,24 @@ absl::Status DeadlineKeeper::RefreshPending() {
   });
 }
 
+absl::StatusOr<absl::Time> DeadlineKeeper::NextDue(absl::Time now) {
+  std::optional<absl::Time> next;
+  DUBAN_RETURN_IF_ERROR(db::WithConnection(*pool_, [&](sql::Connection& conn) -> absl::Status {
+    DUBAN_ASSIGN_OR_RETURN(next, store_->NextUnfiredAfter(conn, now));
+    return absl::OkStatus();
+  }));
+  return next.value_or(absl::InfiniteFuture());
+}
+
+absl::StatusOr<absl::Duration> DeadlineKeeper::FiringLag(absl::Time now) {
+  std::optional<absl::Time> oldest;
+  DUBAN_RETURN_IF_ERROR(db::WithConnection(*pool_, [&](sql::Connection& conn) -> absl::Status {
+    DUBAN_ASSIGN_OR_RETURN(oldest, store_->OldestUnfiredDue(conn, now));
+    return absl::OkStatus();
+  }));
+  return oldest ? now - *oldest : absl::ZeroDuration();
+}
+
 // ---- Reads ----
 
 absl::StatusOr<StoredDeadline> DeadlineKeeper::LoadVisible(const Reader& reader,

@@ -52,6 +52,11 @@ class DeadlineKeeper {
 
   // Recomputes duban_scheduler_deadlines_pending.
   absl::Status RefreshPending();
+  // The earliest instant after `now` at which a rung falls due
+  // (InfiniteFuture when none): the test clock steps to it.
+  absl::StatusOr<absl::Time> NextDue(absl::Time now);
+  // How long the oldest due, unfired rung has waited at `now` (zero when none).
+  absl::StatusOr<absl::Duration> FiringLag(absl::Time now);
 
   // NOT_FOUND when missing or not visible to `reader`; INVALID_ARGUMENT when
   // neither an id nor a subject is given.

@@ -94,6 +94,14 @@ class DeadlineStore {
   // Fired rungs in firing order; `ids` receives each firing's row id.
   virtual absl::StatusOr<std::vector<duban::scheduler::v1::RungFiring>> ListFirings(
       sql::Connection& conn, const FiringQuery& query, std::vector<int64_t>* ids) = 0;
+  // The earliest due time of an unfired rung strictly after `after` (met and
+  // cancelled deadlines keep no unfired rungs); nullopt when there is none.
+  virtual absl::StatusOr<std::optional<absl::Time>> NextUnfiredAfter(sql::Connection& conn,
+                                                                     absl::Time after) = 0;
+  // The earliest due time of an unfired rung at or before `now`: a rung the
+  // firing loop has not caught up with yet. nullopt when there is none.
+  virtual absl::StatusOr<std::optional<absl::Time>> OldestUnfiredDue(sql::Connection& conn,
+                                                                     absl::Time now) = 0;
   // Pending deadlines by subject kind.
   virtual absl::StatusOr<std::map<duban::common::v1::SubjectKind, int64_t>> CountPending(
       sql::Connection& conn) = 0;

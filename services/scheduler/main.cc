@@ -4,6 +4,7 @@
 #include "common/auth.h"
 #include "common/log.h"
 #include "common/runtime.h"
+#include "common/status.h"
 #include "services/scheduler/deadline_keeper.h"
 #include "services/scheduler/firing_loop.h"
 #include "services/scheduler/mysql_deadline_store.h"
@@ -40,11 +41,19 @@ int main(int argc, char** argv) {
   rt.Outbox({"supervision"});
   rt.AddService(&service);
   rt.AddService(&sink);
-  rt.AddSettleWork([&loop]() -> absl::StatusOr<duban::SettleCounts> {
-    absl::StatusOr<int> fired = loop.FireAllDue();
-    if (!fired.ok()) return fired.status();
-    return duban::SettleCounts{.work_done = *fired, .pending = 0, .detail = ""};
+  rt.AddSettleWork([&]() -> absl::StatusOr<duban::SettleCounts> {
+    DUBAN_ASSIGN_OR_RETURN(int fired, loop.FireAllDue());
+    DUBAN_ASSIGN_OR_RETURN(absl::Time next, keeper.NextDue(rt.clock().Now()));
+    return duban::SettleCounts{.work_done = fired, .next_due = next};
   });
+  rt.scrape_gauges().Add(
+      "duban_scheduler_oldest_due_unfired_seconds",
+      "How long the oldest rung that fell due has waited to be fired (0: none waiting).",
+      [&]() -> std::vector<duban::ScrapeGauges::Sample> {
+        absl::StatusOr<absl::Duration> lag = keeper.FiringLag(rt.clock().Now());
+        if (!lag.ok()) return {};
+        return {{{}, absl::ToDoubleSeconds(*lag)}};
+      });
   rt.AddBackground([&loop] { loop.Start(); }, [&loop] { loop.Stop(); });
   return rt.Serve();
 }

@@ -404,4 +404,35 @@ absl::StatusOr<std::map<duban::common::v1::SubjectKind, int64_t>> MysqlDeadlineS
   });
 }
 
+namespace {
+
+// The single DATETIME of `sql` (one parameter, `at`), or nullopt for NULL.
+absl::StatusOr<std::optional<absl::Time>> OptionalTime(sql::Connection& conn, const char* sql,
+                                                       absl::Time at) {
+  std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(sql));
+  statement->setString(1, db::ToSqlTime(at));
+  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+  if (!rows->next() || rows->isNull(1)) return std::optional<absl::Time>();
+  return std::optional<absl::Time>(db::FromSqlTime(rows->getString(1)));
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<absl::Time>> MysqlDeadlineStore::NextUnfiredAfter(
+    sql::Connection& conn, absl::Time after) {
+  return Guarded("next unfired rung", [&] {
+    return OptionalTime(conn,
+                        "SELECT MIN(due_at) FROM ladder_rungs WHERE fired_at IS NULL AND due_at > ?",
+                        after);
+  });
+}
+
+absl::StatusOr<std::optional<absl::Time>> MysqlDeadlineStore::OldestUnfiredDue(
+    sql::Connection& conn, absl::Time now) {
+  return Guarded("oldest unfired rung", [&] {
+    return OptionalTime(
+        conn, "SELECT MIN(due_at) FROM ladder_rungs WHERE fired_at IS NULL AND due_at <= ?", now);
+  });
+}
+
 }  // namespace duban::scheduler

@@ -27,6 +27,10 @@ class MysqlDeadlineStore final : public DeadlineStore {
       sql::Connection& conn, const DeadlineQuery& query) override;
   absl::StatusOr<std::vector<duban::scheduler::v1::RungFiring>> ListFirings(
       sql::Connection& conn, const FiringQuery& query, std::vector<int64_t>* ids) override;
+  absl::StatusOr<std::optional<absl::Time>> NextUnfiredAfter(sql::Connection& conn,
+                                                             absl::Time after) override;
+  absl::StatusOr<std::optional<absl::Time>> OldestUnfiredDue(sql::Connection& conn,
+                                                             absl::Time now) override;
   absl::StatusOr<std::map<duban::common::v1::SubjectKind, int64_t>> CountPending(
       sql::Connection& conn) override;
 };

@@ -26,8 +26,8 @@ bool RaisedWithin(const v1::SupervisionCase& supervision_case, absl::Time from, 
 }  // namespace
 
 std::vector<v1::UnitFigures> ComputeFigures(const std::vector<v1::SupervisionCase>& cases,
-                                            const std::vector<v1::Notice>& notices,
-                                            absl::Time from, absl::Time to) {
+                                            const std::vector<v1::Notice>& notices, absl::Time from,
+                                            absl::Time to) {
   std::map<std::string, v1::UnitFigures> by_unit;
   auto unit = [&](const std::string& unit_id) -> v1::UnitFigures& {
     v1::UnitFigures& figures = by_unit[unit_id];

@@ -20,8 +20,8 @@ namespace duban::supervision {
 // (TODO(#5): taken from reporting). A unit appears when any figure or case
 // concerns it. Pure.
 std::vector<v1::UnitFigures> ComputeFigures(const std::vector<v1::SupervisionCase>& cases,
-                                            const std::vector<v1::Notice>& notices,
-                                            absl::Time from, absl::Time to);
+                                            const std::vector<v1::Notice>& notices, absl::Time from,
+                                            absl::Time to);
 
 }  // namespace duban::supervision
 

@@ -1,8 +1,8 @@
 #include "services/supervision/liaison_directory.h"
 
-#include <chrono>
-
 #include <grpcpp/client_context.h>
+
+#include <chrono>
 
 #include "absl/strings/str_cat.h"
 #include "common/runtime.h"

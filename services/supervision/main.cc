@@ -22,8 +22,7 @@ int main(int argc, char** argv) {
   Authorizer authorizer(&runtime.verifier(), &runtime.principals(),
                         supervision::SupervisionPolicies());
   supervision::SupervisionServiceImpl service(&authorizer, &workflow, &runtime.pool());
-  supervision::SupervisionEventSink sink(&authorizer, &workflow, &runtime.pool(),
-                                         &runtime.clock());
+  supervision::SupervisionEventSink sink(&authorizer, &workflow, &runtime.pool(), &runtime.clock());
   runtime.AddService(&service);
   runtime.AddService(&sink);
   return runtime.Serve();

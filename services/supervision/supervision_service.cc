@@ -47,9 +47,9 @@ grpc::Status SupervisionServiceImpl::ListNotices(grpc::ServerContext* context,
   });
 }
 
-grpc::Status SupervisionServiceImpl::SplitReferredItem(
-    grpc::ServerContext* context, const v1::SplitReferredItemRequest* request,
-    v1::SplitReferredItemResponse* response) {
+grpc::Status SupervisionServiceImpl::SplitReferredItem(grpc::ServerContext* context,
+                                                       const v1::SplitReferredItemRequest* request,
+                                                       v1::SplitReferredItemResponse* response) {
   return Handle(context, "SplitReferredItem", [&](const Caller&) {
     return absl::UnimplementedError("SplitReferredItem: not yet available (TODO(#4))");
   });
@@ -93,8 +93,8 @@ grpc::Status SupervisionServiceImpl::ListAuditRecords(grpc::ServerContext* conte
 }
 
 SupervisionEventSink::SupervisionEventSink(const Authorizer* authorizer,
-                                           SupervisionWorkflow* workflow,
-                                           db::ConnectionPool* pool, const Clock* clock)
+                                           SupervisionWorkflow* workflow, db::ConnectionPool* pool,
+                                           const Clock* clock)
     : authorizer_(authorizer), workflow_(workflow), pool_(pool), clock_(clock) {}
 
 grpc::Status SupervisionEventSink::Deliver(grpc::ServerContext* context,
@@ -103,11 +103,11 @@ grpc::Status SupervisionEventSink::Deliver(grpc::ServerContext* context,
   absl::StatusOr<Caller> caller =
       authorizer_->Authorize(*context, "/duban.events.v1.EventSinkService/Deliver");
   if (!caller.ok()) return ToGrpc(caller.status());
-  absl::StatusOr<int> applied = db::ApplyEvents(
-      *pool_, *clock_, request->events(),
-      [this](sql::Connection& conn, const events::v1::Event& event) {
-        return workflow_->ApplyEvent(conn, event);
-      });
+  absl::StatusOr<int> applied =
+      db::ApplyEvents(*pool_, *clock_, request->events(),
+                      [this](sql::Connection& conn, const events::v1::Event& event) {
+                        return workflow_->ApplyEvent(conn, event);
+                      });
   if (!applied.ok()) return ToGrpc(applied.status());
   response->set_applied_count(*applied);
   return grpc::Status::OK;

@@ -155,9 +155,8 @@ absl::Status SupervisionStore::SaveCase(sql::Connection& conn, const v1::Supervi
             "opened_at, closed_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON DUPLICATE KEY UPDATE unit_id = VALUES(unit_id), state = VALUES(state), "
             "referred = VALUES(referred), closed_at = VALUES(closed_at), body = VALUES(body)")
-      .Bind({c.id(), int64_t{c.subject().kind()}, c.subject().id(), c.unit_id(),
-             int64_t{c.state()}, int64_t{c.referred() ? 1 : 0},
-             db::ToSqlTime(FromProto(c.opened_at()))})
+      .Bind({c.id(), int64_t{c.subject().kind()}, c.subject().id(), c.unit_id(), int64_t{c.state()},
+             int64_t{c.referred() ? 1 : 0}, db::ToSqlTime(FromProto(c.opened_at()))})
       .NullableTime(c.has_closed_at() ? &c.closed_at() : nullptr)
       .Blob(c)
       .Update();

@@ -5,11 +5,11 @@
 #ifndef DUBAN_SERVICES_SUPERVISION_SUPERVISION_STORE_H_
 #define DUBAN_SERVICES_SUPERVISION_SUPERVISION_STORE_H_
 
+#include <cppconn/connection.h>
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <cppconn/connection.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"

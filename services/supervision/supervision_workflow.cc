@@ -73,8 +73,7 @@ std::string EventAction(const events::v1::Event& event) {
   return absl::StrCat("supervision.", type.substr(type.rfind('.') + 1));
 }
 
-RungArrival FromRungFired(const events::v1::Event& event,
-                          const scheduler::v1::RungFired& fired) {
+RungArrival FromRungFired(const events::v1::Event& event, const scheduler::v1::RungFired& fired) {
   RungArrival arrival;
   arrival.subject = fired.deadline().subject();
   if (arrival.subject.kind() == common::v1::SUBJECT_KIND_UNSPECIFIED) {
@@ -153,8 +152,8 @@ absl::Status SupervisionWorkflow::ApplyEvent(sql::Connection& conn,
         item.status() != tasks::v1::ITEM_STATUS_CLOSED) {
       return absl::OkStatus();
     }
-    const absl::Time met_at = FirstSet({&item.reported_complete_at(), &item.closed_at()},
-                                       FromProto(event.occurred_at()));
+    const absl::Time met_at =
+        FirstSet({&item.reported_complete_at(), &item.closed_at()}, FromProto(event.occurred_at()));
     return CloseSubject(conn, event, ItemSubject(item.id()), met_at);
   }
   if (payload.Is<scheduler::v1::DeadlineMet>()) {
@@ -163,8 +162,8 @@ absl::Status SupervisionWorkflow::ApplyEvent(sql::Connection& conn,
     return CloseSubject(conn, event, met.subject(),
                         FirstSet({&met.met_at()}, FromProto(event.occurred_at())));
   }
-  LogEvery(absl::Minutes(1), "supervision.unknown_event", LogLevel::kWarning,
-           "event_ignored", {{"event_id", event.event_id()}, {"type", payload.type_url()}});
+  LogEvery(absl::Minutes(1), "supervision.unknown_event", LogLevel::kWarning, "event_ignored",
+           {{"event_id", event.event_id()}, {"type", payload.type_url()}});
   return absl::OkStatus();
 }
 
@@ -221,8 +220,8 @@ absl::Status SupervisionWorkflow::CloseSubject(sql::Connection& conn,
   const v1::SupervisionCase before = *current;
   if (!CloseCase(*current, at)) return absl::OkStatus();
   DUBAN_RETURN_IF_ERROR(SupervisionStore::SaveCase(conn, *current));
-  return AuditCase(conn, absl::StrCat("service:", event.source()), at, EventAction(event),
-                   &before, *current, event.event_id());
+  return AuditCase(conn, absl::StrCat("service:", event.source()), at, EventAction(event), &before,
+                   *current, event.event_id());
 }
 
 absl::Status SupervisionWorkflow::RecordCircular(const Caller& caller,

@@ -4,9 +4,9 @@
 #ifndef DUBAN_SERVICES_SUPERVISION_SUPERVISION_WORKFLOW_H_
 #define DUBAN_SERVICES_SUPERVISION_SUPERVISION_WORKFLOW_H_
 
-#include <string>
-
 #include <cppconn/connection.h>
+
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "common/auth.h"

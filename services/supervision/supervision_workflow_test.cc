@@ -91,11 +91,11 @@ class SupervisionWorkflowTest : public ::testing::Test {
   // Delivers `events` as one Deliver call would; returns how many are applied.
   int Deliver(const std::vector<events::v1::Event>& events) {
     google::protobuf::RepeatedPtrField<events::v1::Event> batch(events.begin(), events.end());
-    absl::StatusOr<int> applied = db::ApplyEvents(
-        database_->pool(), clock_, batch,
-        [this](sql::Connection& conn, const events::v1::Event& event) {
-          return workflow_->ApplyEvent(conn, event);
-        });
+    absl::StatusOr<int> applied =
+        db::ApplyEvents(database_->pool(), clock_, batch,
+                        [this](sql::Connection& conn, const events::v1::Event& event) {
+                          return workflow_->ApplyEvent(conn, event);
+                        });
     EXPECT_TRUE(applied.ok()) << applied.status();
     return applied.value_or(-1);
   }
