@@ -10,6 +10,7 @@
 #include <fstream>
 #include <thread>
 
+#include <cppconn/statement.h>
 #include <grpcpp/create_channel.h>
 #include <gtest/gtest.h>
 

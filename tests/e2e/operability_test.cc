@@ -19,7 +19,7 @@ struct Output {
   std::string text;
 };
 
-Output Run(const std::string& command) {
+Output Shell(const std::string& command) {
   Output output{-1, ""};
   FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   if (pipe == nullptr) return output;
@@ -63,7 +63,7 @@ TEST_F(OperabilityTest, BufCurlListsEveryServicesMethodsThroughReflection) {
       {"scheduler", "duban.scheduler.v1.SchedulerService/ExplainDeadline"},
       {"supervision", "duban.supervision.v1.SupervisionService/ListCases"}};
   for (const auto& [service, method] : contracts) {
-    Output listed = Run(BufCurl(*cluster_, service, "--list-methods"));
+    Output listed = Shell(BufCurl(*cluster_, service, "--list-methods"));
     EXPECT_EQ(listed.exit_code, 0) << service << ": " << listed.text;
     EXPECT_THAT(listed.text, HasSubstr(method)) << service;
     EXPECT_THAT(listed.text, HasSubstr("grpc.health.v1.Health/Check")) << service;
@@ -73,7 +73,7 @@ TEST_F(OperabilityTest, BufCurlListsEveryServicesMethodsThroughReflection) {
 TEST_F(OperabilityTest, BufCurlHealthCheckIsServingForEveryService) {
   for (const std::string& service : client::ServiceNames()) {
     std::string url_suffix = "/grpc.health.v1.Health/Check";
-    Output checked = Run(absl::StrCat(Buf(), " curl --protocol grpc --http2-prior-knowledge ",
+    Output checked = Shell(absl::StrCat(Buf(), " curl --protocol grpc --http2-prior-knowledge ",
                                       "--reflect-protocol grpc-v1alpha -d '{}' http://",
                                       cluster_->address(service), url_suffix));
     EXPECT_EQ(checked.exit_code, 0) << service << ": " << checked.text;
@@ -82,18 +82,18 @@ TEST_F(OperabilityTest, BufCurlHealthCheckIsServingForEveryService) {
 }
 
 TEST_F(OperabilityTest, MetricsEndpointPassesPromtoolAndCountsCallsByMethodAndCode) {
-  Run(absl::StrCat(Buf(), " curl --protocol grpc --http2-prior-knowledge ",
+  Shell(absl::StrCat(Buf(), " curl --protocol grpc --http2-prior-knowledge ",
                    "--reflect-protocol grpc-v1alpha -d '{}' http://", cluster_->address("tasks"),
                    "/duban.tasks.v1.TasksService/ListItems"));
   std::string url = absl::StrCat("http://127.0.0.1:", cluster_->metrics_port("tasks"), "/metrics");
-  Output scraped = Run(absl::StrCat("curl -sf ", url));
+  Output scraped = Shell(absl::StrCat("curl -sf ", url));
   ASSERT_EQ(scraped.exit_code, 0) << scraped.text;
   EXPECT_THAT(scraped.text,
               HasSubstr("duban_grpc_server_handled_total{grpc_code=\"UNAUTHENTICATED\","
                         "grpc_method=\"ListItems\",grpc_service=\"duban.tasks.v1.TasksService\"} 1"));
   EXPECT_THAT(scraped.text, HasSubstr("duban_grpc_server_handling_seconds_bucket{"));
   EXPECT_THAT(scraped.text, HasSubstr("process_resident_memory_bytes "));
-  Output checked = Run(absl::StrCat("curl -sf ", url, " | promtool check metrics"));
+  Output checked = Shell(absl::StrCat("curl -sf ", url, " | promtool check metrics"));
   EXPECT_EQ(checked.exit_code, 0) << checked.text;
 }
 
