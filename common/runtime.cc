@@ -543,6 +543,14 @@ class TestClockServiceImpl final : public duban::testclock::v1::TestClockService
 
 ScrapeGauges& Runtime::scrape_gauges() { return *impl_->scrape_gauges; }
 
+grpc::ChannelArguments FastReconnectArguments() {
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  return arguments;
+}
+
 int DefaultPort(const std::string& service) {
   for (int i = 0; i < 6; ++i) {
     if (service == kServices[i]) return 50051 + i;
@@ -679,7 +687,7 @@ std::shared_ptr<grpc::Channel> Runtime::Channel(const std::string& peer) {
   creators.push_back(
       std::make_unique<ServiceTokenInterceptorFactory>([this] { return ServiceToken(); }));
   std::shared_ptr<grpc::Channel> channel = grpc::experimental::CreateCustomChannelWithInterceptors(
-      address->second, grpc::InsecureChannelCredentials(), grpc::ChannelArguments(),
+      address->second, grpc::InsecureChannelCredentials(), FastReconnectArguments(),
       std::move(creators));
   impl_->channels[peer] = channel;
   return channel;

@@ -13,6 +13,7 @@
 #define DUBAN_COMMON_RUNTIME_H_
 
 #include <grpcpp/channel.h>
+#include <grpcpp/support/channel_arguments.h>
 #include <grpcpp/server.h>
 #include <prometheus/registry.h>
 
@@ -156,6 +157,11 @@ class Runtime {
   std::unique_ptr<PrincipalResolver> principals_;
   std::unique_ptr<Impl> impl_;
 };
+
+// Channel arguments for calls to a service: a peer that comes back is
+// reconnected to within a second (gRPC's default backoff grows to two minutes,
+// which would hold up delivery long after an outage ended).
+grpc::ChannelArguments FastReconnectArguments();
 
 // Bearer token metadata for a client call.
 void AttachToken(grpc::ClientContext& context, const std::string& token);

@@ -31,8 +31,8 @@ std::string Endpoints::Address(const std::string& service) const {
 
 Clients::Clients(const Endpoints& endpoints) {
   for (const std::string& name : ServiceNames()) {
-    channels_[name] =
-        grpc::CreateChannel(endpoints.Address(name), grpc::InsecureChannelCredentials());
+    channels_[name] = grpc::CreateCustomChannel(
+        endpoints.Address(name), grpc::InsecureChannelCredentials(), FastReconnectArguments());
   }
   registry_ = duban::registry::v1::RegistryService::NewStub(channels_["registry"]);
   minutes_ = duban::minutes::v1::MinutesService::NewStub(channels_["minutes"]);

@@ -271,6 +271,9 @@ OutboxRelay::BatchOutcome OutboxRelay::DeliverBatch(sql::Connection& conn,
   DeliverResponse response;
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(SystemClock::Get()->Now() + options_.rpc_timeout));
+  // Waits out a reconnect in progress (a receiver that just came back) instead
+  // of failing at once; the deadline bounds the wait for one that is down.
+  context.set_wait_for_ready(true);
   context.AddMetadata("authorization", absl::StrCat("Bearer ", token_()));
   const grpc::Status status = stub.Deliver(&context, request, &response);
 

@@ -41,8 +41,9 @@ struct OutboxOptions {
   absl::Duration initial_backoff = absl::Milliseconds(200);
   absl::Duration max_backoff = absl::Seconds(30);
   int batch_size = 100;
-  // Deadline of one Deliver call.
-  absl::Duration rpc_timeout = absl::Seconds(5);
+  // Deadline of one Deliver call, which waits for the receiver's channel to
+  // (re)connect within it.
+  absl::Duration rpc_timeout = absl::Seconds(2);
 };
 
 struct DeliveryCounts {

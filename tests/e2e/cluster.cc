@@ -19,6 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "common/clock.h"
 #include "common/db/pool.h"
+#include "common/runtime.h"
 #include "common/status.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
@@ -167,8 +168,6 @@ absl::Status Cluster::StartService(const std::string& service) {
 }
 
 absl::Status Cluster::WaitServing(const std::string& service, absl::Duration timeout) {
-  auto channel = grpc::CreateChannel(address(service), grpc::InsecureChannelCredentials());
-  auto stub = grpc::health::v1::Health::NewStub(channel);
   absl::Time give_up = SystemClock::Get()->Now() + timeout;
   while (SystemClock::Get()->Now() < give_up) {
     int wstatus = 0;
@@ -177,6 +176,10 @@ absl::Status Cluster::WaitServing(const std::string& service, absl::Duration tim
       return absl::InternalError(absl::StrCat(service, " exited during start-up:\n",
                                               LogTail(service)));
     }
+    // A fresh channel per attempt: a channel whose first connection was
+    // refused (the process was still starting) waits out its backoff.
+    auto channel = grpc::CreateChannel(address(service), grpc::InsecureChannelCredentials());
+    auto stub = grpc::health::v1::Health::NewStub(channel);
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(SystemClock::Get()->Now() + absl::Seconds(1)));
     grpc::health::v1::HealthCheckRequest request;
@@ -185,7 +188,7 @@ absl::Status Cluster::WaitServing(const std::string& service, absl::Duration tim
         response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
       return absl::OkStatus();
     }
-    Sleep(absl::Milliseconds(50));
+    Sleep(absl::Milliseconds(20));
   }
   return absl::DeadlineExceededError(absl::StrCat(service, " not SERVING after ",
                                                   absl::FormatDuration(timeout), ":\n",
