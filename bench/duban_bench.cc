@@ -94,8 +94,8 @@ absl::Status PrepareRawDatabase(db::ConnectionPool& pool, const std::string& ser
     s->execute("DROP DATABASE IF EXISTS bench_raw");
     s->execute("CREATE DATABASE bench_raw CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
     for (const char* table : {"items", "item_units", "audit_log", "request_log", "outbox"}) {
-      s->execute(absl::StrCat("CREATE TABLE bench_raw.", table, " LIKE `", service_db, "`.",
-                              table));
+      s->execute(
+          absl::StrCat("CREATE TABLE bench_raw.", table, " LIKE `", service_db, "`.", table));
     }
     return absl::OkStatus();
   });
@@ -262,8 +262,8 @@ int Run() {
   for (int callers : {1, 8}) {
     Rate ours = Measure(callers, run_time, service_write);
     Rate base = Measure(callers, run_time, raw_write);
-    table += Row("durable write: CreateItem vs raw Connector/C++ transaction", callers, ours,
-                 base, 0.8);
+    table +=
+        Row("durable write: CreateItem vs raw Connector/C++ transaction", callers, ours, base, 0.8);
     for (const Rate& r : {ours, base}) {
       if (r.errors > 0) std::cerr << "write errors: " << r.errors << " " << r.first_error << "\n";
     }
@@ -280,8 +280,8 @@ int Run() {
   std::ofstream out(absl::GetFlag(FLAGS_out));
   out << "# Benchmark results\n\n"
       << "Made by `bench/run.sh` on " << std::thread::hardware_concurrency()
-      << " cores; each figure is operations per second over "
-      << absl::FormatDuration(run_time) << ", both sides measured in the same run.\n\n"
+      << " cores; each figure is operations per second over " << absl::FormatDuration(run_time)
+      << ", both sides measured in the same run.\n\n"
       << "| measurement | callers | Duban ops/s | baseline ops/s | ratio | target | |\n"
       << "| --- | --- | --- | --- | --- | --- | --- |\n"
       << table << "\n## Resident memory when idle\n\n"

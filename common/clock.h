@@ -36,7 +36,7 @@ class SharedTestClock final : public Clock {
  public:
   // Opens the file, creating it at `initial` when missing or empty.
   static absl::StatusOr<std::unique_ptr<SharedTestClock>> Open(const std::string& path,
-                                                              absl::Time initial);
+                                                               absl::Time initial);
   ~SharedTestClock() override;
 
   absl::Time Now() const override;

@@ -13,8 +13,8 @@
 #define DUBAN_COMMON_RUNTIME_H_
 
 #include <grpcpp/channel.h>
-#include <grpcpp/support/channel_arguments.h>
 #include <grpcpp/server.h>
+#include <grpcpp/support/channel_arguments.h>
 #include <prometheus/registry.h>
 
 #include <functional>
@@ -27,10 +27,10 @@
 #include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/clock.h"
-#include "common/metrics.h"
 #include "common/db/migrate.h"
 #include "common/db/outbox.h"
 #include "common/db/pool.h"
+#include "common/metrics.h"
 
 namespace duban {
 

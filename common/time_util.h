@@ -3,9 +3,9 @@
 #ifndef DUBAN_COMMON_TIME_UTIL_H_
 #define DUBAN_COMMON_TIME_UTIL_H_
 
-#include <string>
-
 #include <google/protobuf/timestamp.pb.h>
+
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"

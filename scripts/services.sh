@@ -17,7 +17,7 @@ cmd=${1:-}; shift || true
 clock=""; run=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --test-clock) clock=$(realpath -m "$2"); shift 2 ;;
+    --test-clock) clock=$(realpath -m "$2"); mkdir -p "$(dirname "$clock")"; shift 2 ;;
     --run) run=$2; shift 2 ;;
     *) echo "services: unknown option $1" >&2; exit 2 ;;
   esac

@@ -1,10 +1,10 @@
 #include "cli/dubanctl/client.h"
 
+#include <grpcpp/create_channel.h>
+
 #include <fstream>
 #include <random>
 #include <sstream>
-
-#include <grpcpp/create_channel.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -18,8 +18,8 @@
 namespace duban::client {
 
 const std::vector<std::string>& ServiceNames() {
-  static const auto* names = new std::vector<std::string>{
-      "registry", "minutes", "tasks", "reporting", "scheduler", "supervision"};
+  static const auto* names = new std::vector<std::string>{"registry",  "minutes",   "tasks",
+                                                          "reporting", "scheduler", "supervision"};
   return *names;
 }
 
@@ -131,8 +131,9 @@ absl::StatusOr<SettleReport> AdvanceAndSettle(const std::string& clock_file, abs
                                               const Clients& clients, const std::string& token) {
   DUBAN_ASSIGN_OR_RETURN(auto clock, SharedTestClock::Open(clock_file, to));
   if (to < clock->Now()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "to: ", absl::FormatTime(to), " is before the test clock's ", absl::FormatTime(clock->Now())));
+    return absl::FailedPreconditionError(absl::StrCat("to: ", absl::FormatTime(to),
+                                                      " is before the test clock's ",
+                                                      absl::FormatTime(clock->Now())));
   }
   SettleReport report;
   while (true) {

@@ -4,13 +4,13 @@
 #ifndef DUBAN_CLI_DUBANCTL_CLIENT_H_
 #define DUBAN_CLI_DUBANCTL_CLIENT_H_
 
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/channel.h>
-#include <grpcpp/client_context.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"

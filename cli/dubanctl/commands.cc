@@ -1,10 +1,10 @@
 #include "cli/dubanctl/commands.h"
 
+#include <grpcpp/create_channel.h>
+
 #include <cstdlib>
 #include <functional>
 #include <map>
-
-#include <grpcpp/create_channel.h>
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
@@ -83,9 +83,9 @@ absl::Status Health(Session& s, const CommandFlags& flags, std::ostream& out) {
     bool serving = status.ok() && response.status() == response.SERVING;
     all_serving = all_serving && serving;
     out << name << " " << s.options().endpoints.Address(name) << " "
-        << (status.ok() ? grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
-                              response.status())
-                        : "UNREACHABLE: " + status.error_message())
+        << (status.ok()
+                ? grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status())
+                : "UNREACHABLE: " + status.error_message())
         << "\n";
   }
   return all_serving ? absl::OkStatus() : absl::UnavailableError("not every service is SERVING");
@@ -108,8 +108,8 @@ absl::Status ImportMatters(Session& s, const std::vector<std::string>& args,
   request.set_csv(csv);
   registry::ImportMatterRegistryResponse response;
   DUBAN_RETURN_IF_ERROR(Call(s.clients().registry(),
-                             &registry::RegistryService::Stub::ImportMatterRegistry, token,
-                             request, &response));
+                             &registry::RegistryService::Stub::ImportMatterRegistry, token, request,
+                             &response));
   out << (response.changed() ? "imported as version " : "unchanged; current version ")
       << response.version().version() << ": " << response.matters() << " matters, "
       << response.units() << " units, " << response.leaders() << " leaders, "
@@ -164,9 +164,8 @@ absl::Status ListRegistry(Session& s, const std::string& what, const CommandFlag
     registry::ListPeopleRequest request;
     request.set_page_size(500);
     registry::ListPeopleResponse response;
-    DUBAN_RETURN_IF_ERROR(Call(s.clients().registry(),
-                               &registry::RegistryService::Stub::ListPeople, token, request,
-                               &response));
+    DUBAN_RETURN_IF_ERROR(Call(s.clients().registry(), &registry::RegistryService::Stub::ListPeople,
+                               token, request, &response));
     for (const auto& person : response.people()) {
       std::vector<std::string> roles;
       for (const auto& role : person.roles()) {
@@ -199,8 +198,8 @@ absl::StatusOr<absl::Time> ParseInstant(const std::string& text, absl::TimeZone 
   if (absl::ParseCivilTime(text, &local)) return FromLocal(local, zone);
   absl::CivilMinute minute;
   if (absl::ParseCivilTime(text, &minute)) return FromLocal(absl::CivilSecond(minute), zone);
-  return absl::InvalidArgumentError(absl::StrCat(
-      "time: '", text, "' is neither RFC 3339 nor a local YYYY-MM-DDTHH:MM[:SS]"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("time: '", text, "' is neither RFC 3339 nor a local YYYY-MM-DDTHH:MM[:SS]"));
 }
 
 absl::Status Clock(Session& s, const std::vector<std::string>& args, std::ostream& out) {
@@ -259,8 +258,7 @@ absl::Status Circular(Session& s, const CommandFlags& flags, std::ostream& out) 
     out << "  " << entry.unit_name() << "\n";
     for (int i = 0; i < entry.overdue_item_ids_size(); ++i) {
       out << "    overdue " << entry.overdue_item_ids(i) << "  "
-          << (i < entry.overdue_item_contents_size() ? entry.overdue_item_contents(i) : "")
-          << "\n";
+          << (i < entry.overdue_item_contents_size() ? entry.overdue_item_contents(i) : "") << "\n";
     }
     for (int i = 0; i < entry.case_ids_size(); ++i) {
       out << "    case " << entry.case_ids(i) << "  "
@@ -272,8 +270,8 @@ absl::Status Circular(Session& s, const CommandFlags& flags, std::ostream& out) 
 
 }  // namespace
 
-int RunCommand(const std::vector<std::string>& args, const CommandFlags& flags,
-               std::ostream& out, std::ostream& err) {
+int RunCommand(const std::vector<std::string>& args, const CommandFlags& flags, std::ostream& out,
+               std::ostream& err) {
   absl::StatusOr<SessionOptions> options = OptionsFromFlags();
   if (!options.ok()) {
     err << "dubanctl: " << Describe(options.status()) << "\n";

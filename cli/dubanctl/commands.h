@@ -19,8 +19,8 @@ struct CommandFlags {
 // Runs `args` (the command and its arguments); returns the process exit code:
 // 0 on success, 1 when a call failed (the status is printed to `err`), 2 on
 // bad usage.
-int RunCommand(const std::vector<std::string>& args, const CommandFlags& flags,
-               std::ostream& out, std::ostream& err);
+int RunCommand(const std::vector<std::string>& args, const CommandFlags& flags, std::ostream& out,
+               std::ostream& err);
 
 }  // namespace duban::client
 

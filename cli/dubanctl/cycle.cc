@@ -36,9 +36,8 @@ absl::Status AddSupervisionGroupMember(Session& s) {
   create.set_request_id(NewRequestId());
   create.set_name(kSupervisor);
   registry::CreatePersonResponse created;
-  DUBAN_RETURN_IF_ERROR(Call(s.clients().registry(),
-                             &registry::RegistryService::Stub::CreatePerson, admin, create,
-                             &created));
+  DUBAN_RETURN_IF_ERROR(Call(s.clients().registry(), &registry::RegistryService::Stub::CreatePerson,
+                             admin, create, &created));
   registry::GrantRoleRequest grant;
   grant.set_request_id(NewRequestId());
   grant.set_person_id(created.person().id());
@@ -57,12 +56,12 @@ absl::Status ImportSample(Session& s, const CycleInputs& in, std::ostream& out) 
   request.set_csv(in.matters_csv);
   registry::ImportMatterRegistryResponse response;
   DUBAN_RETURN_IF_ERROR(Call(s.clients().registry(),
-                             &registry::RegistryService::Stub::ImportMatterRegistry, admin,
-                             request, &response));
+                             &registry::RegistryService::Stub::ImportMatterRegistry, admin, request,
+                             &response));
   out << "[1/8] registry: form 2 imported as version " << response.version().version() << ": "
-      << response.matters() << " matters, " << response.units() << " units, "
-      << response.leaders() << " leaders, " << response.supervising_leaders()
-      << " supervising office leaders, " << response.office_liaisons() << " office liaisons"
+      << response.matters() << " matters, " << response.units() << " units, " << response.leaders()
+      << " leaders, " << response.supervising_leaders() << " supervising office leaders, "
+      << response.office_liaisons() << " office liaisons"
       << (response.changed() ? "" : " (unchanged)") << "\n";
 
   registry::ImportLiaisonsRequest liaisons;
@@ -112,8 +111,8 @@ absl::StatusOr<minutes::DispatchEvent> HoldMeeting(Session& s, const registry::M
                              &minutes::MinutesService::Stub::RecordDispatchEvent, office, request,
                              &response));
   out << "[3/8] minutes: " << matter.leader_name() << " holds a dispatch meeting on "
-      << FormatLocal(FromProto(response.event().held_at()), s.zone())
-      << " (matter " << matter.number() << "); 发改局 drafts, due "
+      << FormatLocal(FromProto(response.event().held_at()), s.zone()) << " (matter "
+      << matter.number() << "); 发改局 drafts, due "
       << FormatLocal(FromProto(response.event().draft_due_at()), s.zone()) << "\n";
   return response.event();
 }
@@ -129,8 +128,7 @@ minutes::AgreedItem Item(int ordinal, const std::string& task, const std::string
 }
 
 absl::StatusOr<minutes::Document> DraftAndIssue(Session& s, const minutes::DispatchEvent& event,
-                                                const registry::Matter& matter,
-                                                std::ostream& out) {
+                                                const registry::Matter& matter, std::ostream& out) {
   DUBAN_ASSIGN_OR_RETURN(std::string drafter, s.TokenAs("许一"));
   DUBAN_ASSIGN_OR_RETURN(std::string leader, s.TokenAs(matter.leader_name()));
   DUBAN_ASSIGN_OR_RETURN(std::string statistics, s.UnitId("统计局"));
@@ -160,13 +158,11 @@ absl::StatusOr<minutes::Document> DraftAndIssue(Session& s, const minutes::Dispa
   issue.set_request_id(NewRequestId());
   issue.set_document_id(saved.document().id());
   minutes::SignOffAndIssueResponse issued;
-  DUBAN_RETURN_IF_ERROR(Call(s.clients().minutes(),
-                             &minutes::MinutesService::Stub::SignOffAndIssue, leader, issue,
-                             &issued));
+  DUBAN_RETURN_IF_ERROR(Call(s.clients().minutes(), &minutes::MinutesService::Stub::SignOffAndIssue,
+                             leader, issue, &issued));
   // Issuing again with the same request id is a retry: the same answer, no new items.
-  DUBAN_RETURN_IF_ERROR(Call(s.clients().minutes(),
-                             &minutes::MinutesService::Stub::SignOffAndIssue, leader, issue,
-                             &issued));
+  DUBAN_RETURN_IF_ERROR(Call(s.clients().minutes(), &minutes::MinutesService::Stub::SignOffAndIssue,
+                             leader, issue, &issued));
   out << "[4/8] minutes: " << issued.document().document_number() << " drafted by 发改局, routed, "
       << "signed off and issued by " << matter.leader_name() << " with "
       << issued.document().items_size() << " items (issue retried once)\n";
@@ -179,8 +175,8 @@ absl::StatusOr<std::vector<tasks::Item>> ItemsOf(Session& s, const std::string& 
   request.mutable_filter()->set_document_id(document_id);
   request.set_page_size(100);
   tasks::ListItemsResponse response;
-  DUBAN_RETURN_IF_ERROR(Call(s.clients().tasks(), &tasks::TasksService::Stub::ListItems, office,
-                             request, &response));
+  DUBAN_RETURN_IF_ERROR(
+      Call(s.clients().tasks(), &tasks::TasksService::Stub::ListItems, office, request, &response));
   return std::vector<tasks::Item>(response.items().begin(), response.items().end());
 }
 
@@ -220,8 +216,8 @@ absl::Status CompleteFirst(Session& s, const tasks::Item& item, std::ostream& ou
   tasks::ReportCompleteResponse response;
   DUBAN_RETURN_IF_ERROR(Call(s.clients().tasks(), &tasks::TasksService::Stub::ReportComplete,
                              liaison, request, &response));
-  out << "[6/8] tasks: on " << FormatLocal(report.now, s.zone()) << " 统计局 reports "
-      << item.id() << " complete\n";
+  out << "[6/8] tasks: on " << FormatLocal(report.now, s.zone()) << " 统计局 reports " << item.id()
+      << " complete\n";
   return absl::OkStatus();
 }
 
@@ -239,8 +235,8 @@ absl::StatusOr<std::vector<supervision::SupervisionCase>> OpenCases(Session& s) 
 
 absl::Status PassDeadlines(Session& s, std::ostream& out) {
   DUBAN_ASSIGN_OR_RETURN(auto report, s.AdvanceTo(Local(s.zone(), 2026, 10, 20, 12)));
-  out << "[7/8] clock: advanced to " << FormatLocal(report.now, s.zone()) << " in "
-      << report.rounds << " settle rounds (" << report.work_done << " units of work)";
+  out << "[7/8] clock: advanced to " << FormatLocal(report.now, s.zone()) << " in " << report.rounds
+      << " settle rounds (" << report.work_done << " units of work)";
   if (report.pending > 0) out << ", still pending: " << report.pending_detail;
   out << "\n";
   DUBAN_ASSIGN_OR_RETURN(auto cases, OpenCases(s));
@@ -281,8 +277,7 @@ absl::StatusOr<reporting::Circular> IssueCircular(Session& s, std::ostream& out)
 
 }  // namespace
 
-absl::StatusOr<CycleResult> RunThinCycle(Session& s, const CycleInputs& inputs,
-                                         std::ostream& out) {
+absl::StatusOr<CycleResult> RunThinCycle(Session& s, const CycleInputs& inputs, std::ostream& out) {
   DUBAN_RETURN_IF_ERROR(s.AdvanceTo(Local(s.zone(), 2026, 9, 28, 9)).status());
   DUBAN_RETURN_IF_ERROR(ImportSample(s, inputs, out));
   DUBAN_ASSIGN_OR_RETURN(std::vector<tasks::Item> items, IssueSampleMinutes(s, out));

@@ -16,9 +16,7 @@ absl::StatusOr<Session> Session::Open(SessionOptions options) {
   return session;
 }
 
-absl::StatusOr<std::string> Session::AdminToken() {
-  return minter_->For(options_.admin_subject);
-}
+absl::StatusOr<std::string> Session::AdminToken() { return minter_->For(options_.admin_subject); }
 
 absl::StatusOr<std::string> Session::PersonId(const std::string& name) {
   if (auto it = person_ids_.find(name); it != person_ids_.end()) return it->second;
@@ -28,7 +26,8 @@ absl::StatusOr<std::string> Session::PersonId(const std::string& name) {
   request.set_page_size(100);
   duban::registry::v1::ListPeopleResponse response;
   auto context = Context(admin);
-  DUBAN_RETURN_IF_ERROR(FromGrpc(clients_->registry().ListPeople(context.get(), request, &response)));
+  DUBAN_RETURN_IF_ERROR(
+      FromGrpc(clients_->registry().ListPeople(context.get(), request, &response)));
   for (const auto& person : response.people()) {
     if (person.name() == name) return person_ids_[name] = person.id();
   }
@@ -51,7 +50,8 @@ absl::StatusOr<std::string> Session::UnitId(const std::string& name) {
   request.set_page_size(100);
   duban::registry::v1::ListUnitsResponse response;
   auto context = Context(admin);
-  DUBAN_RETURN_IF_ERROR(FromGrpc(clients_->registry().ListUnits(context.get(), request, &response)));
+  DUBAN_RETURN_IF_ERROR(
+      FromGrpc(clients_->registry().ListUnits(context.get(), request, &response)));
   for (const auto& unit : response.units()) {
     unit_names_[unit.id()] = unit.name();
     if (unit.name() == name) return unit_ids_[name] = unit.id();

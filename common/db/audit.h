@@ -3,11 +3,11 @@
 #ifndef DUBAN_COMMON_DB_AUDIT_H_
 #define DUBAN_COMMON_DB_AUDIT_H_
 
-#include <string>
-#include <vector>
-
 #include <cppconn/connection.h>
 #include <google/protobuf/message.h>
+
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -39,8 +39,8 @@ struct AuditPage {
 // Records matching `filter`, oldest first (by time, then insertion order).
 // INVALID_ARGUMENT "page_token: ..." for a token this call did not hand out.
 absl::StatusOr<AuditPage> ListAudit(ConnectionPool& pool,
-                                    const duban::common::v1::AuditFilter& filter,
-                                    int page_size, const std::string& page_token);
+                                    const duban::common::v1::AuditFilter& filter, int page_size,
+                                    const std::string& page_token);
 
 }  // namespace duban::db
 

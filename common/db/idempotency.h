@@ -3,11 +3,11 @@
 #ifndef DUBAN_COMMON_DB_IDEMPOTENCY_H_
 #define DUBAN_COMMON_DB_IDEMPOTENCY_H_
 
-#include <functional>
-#include <string>
-
 #include <cppconn/connection.h>
 #include <google/protobuf/message.h>
+
+#include <functional>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -22,9 +22,8 @@ namespace duban::db {
 // `body` does not run. INVALID_ARGUMENT "request_id: ..." when the id is empty,
 // longer than 128 bytes, or recorded for a different method or request. A
 // failed body records nothing, so a retry runs it again.
-absl::Status RunOnce(ConnectionPool& pool, const std::string& method,
-                     const std::string& request_id, const google::protobuf::Message& request,
-                     google::protobuf::Message* response,
+absl::Status RunOnce(ConnectionPool& pool, const std::string& method, const std::string& request_id,
+                     const google::protobuf::Message& request, google::protobuf::Message* response,
                      const std::function<absl::Status(sql::Connection&)>& body);
 
 }  // namespace duban::db

@@ -421,9 +421,8 @@ absl::StatusOr<std::optional<absl::Time>> OptionalTime(sql::Connection& conn, co
 absl::StatusOr<std::optional<absl::Time>> MysqlDeadlineStore::NextUnfiredAfter(
     sql::Connection& conn, absl::Time after) {
   return Guarded("next unfired rung", [&] {
-    return OptionalTime(conn,
-                        "SELECT MIN(due_at) FROM ladder_rungs WHERE fired_at IS NULL AND due_at > ?",
-                        after);
+    return OptionalTime(
+        conn, "SELECT MIN(due_at) FROM ladder_rungs WHERE fired_at IS NULL AND due_at > ?", after);
   });
 }
 

@@ -1,6 +1,9 @@
 #include "tests/e2e/cluster.h"
 
+#include <cppconn/statement.h>
 #include <fcntl.h>
+#include <grpcpp/create_channel.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,10 +12,6 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
-
-#include <cppconn/statement.h>
-#include <grpcpp/create_channel.h>
-#include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -87,6 +86,7 @@ absl::StatusOr<std::unique_ptr<Cluster>> Cluster::Start(ClusterOptions options) 
 }
 
 Cluster::~Cluster() {
+  session_.reset();  // Closes the test's own connections first.
   for (const std::string& service : client::ServiceNames()) {
     if (pids_.count(service)) (void)StopService(service);
   }
@@ -173,8 +173,8 @@ absl::Status Cluster::WaitServing(const std::string& service, absl::Duration tim
     int wstatus = 0;
     if (waitpid(pids_[service], &wstatus, WNOHANG) == pids_[service]) {
       pids_.erase(service);
-      return absl::InternalError(absl::StrCat(service, " exited during start-up:\n",
-                                              LogTail(service)));
+      return absl::InternalError(
+          absl::StrCat(service, " exited during start-up:\n", LogTail(service)));
     }
     // A fresh channel per attempt: a channel whose first connection was
     // refused (the process was still starting) waits out its backoff.
@@ -190,9 +190,8 @@ absl::Status Cluster::WaitServing(const std::string& service, absl::Duration tim
     }
     Sleep(absl::Milliseconds(20));
   }
-  return absl::DeadlineExceededError(absl::StrCat(service, " not SERVING after ",
-                                                  absl::FormatDuration(timeout), ":\n",
-                                                  LogTail(service)));
+  return absl::DeadlineExceededError(absl::StrCat(
+      service, " not SERVING after ", absl::FormatDuration(timeout), ":\n", LogTail(service)));
 }
 
 absl::Status Cluster::StopService(const std::string& service) {
@@ -206,8 +205,8 @@ absl::Status Cluster::StopService(const std::string& service) {
     int wstatus = 0;
     if (waitpid(pid, &wstatus, WNOHANG) == pid) {
       if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) return absl::OkStatus();
-      return absl::InternalError(absl::StrCat(service, " exited uncleanly (status ", wstatus,
-                                              "):\n", LogTail(service)));
+      return absl::InternalError(
+          absl::StrCat(service, " exited uncleanly (status ", wstatus, "):\n", LogTail(service)));
     }
     Sleep(absl::Milliseconds(20));
   }

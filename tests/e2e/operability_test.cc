@@ -1,10 +1,10 @@
 // What operations and independent clients see: health and reflection through
 // buf curl (another gRPC implementation), and the Prometheus endpoint checked
 // by promtool.
-#include <cstdio>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <cstdio>
 
 #include "absl/strings/str_cat.h"
 #include "tests/e2e/cluster.h"
@@ -74,8 +74,8 @@ TEST_F(OperabilityTest, BufCurlHealthCheckIsServingForEveryService) {
   for (const std::string& service : client::ServiceNames()) {
     std::string url_suffix = "/grpc.health.v1.Health/Check";
     Output checked = Shell(absl::StrCat(Buf(), " curl --protocol grpc --http2-prior-knowledge ",
-                                      "--reflect-protocol grpc-v1alpha -d '{}' http://",
-                                      cluster_->address(service), url_suffix));
+                                        "--reflect-protocol grpc-v1alpha -d '{}' http://",
+                                        cluster_->address(service), url_suffix));
     EXPECT_EQ(checked.exit_code, 0) << service << ": " << checked.text;
     EXPECT_THAT(checked.text, HasSubstr("\"SERVING\"")) << service;
   }
@@ -83,14 +83,15 @@ TEST_F(OperabilityTest, BufCurlHealthCheckIsServingForEveryService) {
 
 TEST_F(OperabilityTest, MetricsEndpointPassesPromtoolAndCountsCallsByMethodAndCode) {
   Shell(absl::StrCat(Buf(), " curl --protocol grpc --http2-prior-knowledge ",
-                   "--reflect-protocol grpc-v1alpha -d '{}' http://", cluster_->address("tasks"),
-                   "/duban.tasks.v1.TasksService/ListItems"));
+                     "--reflect-protocol grpc-v1alpha -d '{}' http://", cluster_->address("tasks"),
+                     "/duban.tasks.v1.TasksService/ListItems"));
   std::string url = absl::StrCat("http://127.0.0.1:", cluster_->metrics_port("tasks"), "/metrics");
   Output scraped = Shell(absl::StrCat("curl -sf ", url));
   ASSERT_EQ(scraped.exit_code, 0) << scraped.text;
-  EXPECT_THAT(scraped.text,
-              HasSubstr("duban_grpc_server_handled_total{grpc_code=\"UNAUTHENTICATED\","
-                        "grpc_method=\"ListItems\",grpc_service=\"duban.tasks.v1.TasksService\"} 1"));
+  EXPECT_THAT(
+      scraped.text,
+      HasSubstr("duban_grpc_server_handled_total{grpc_code=\"UNAUTHENTICATED\","
+                "grpc_method=\"ListItems\",grpc_service=\"duban.tasks.v1.TasksService\"} 1"));
   EXPECT_THAT(scraped.text, HasSubstr("duban_grpc_server_handling_seconds_bucket{"));
   EXPECT_THAT(scraped.text, HasSubstr("process_resident_memory_bytes "));
   Output checked = Shell(absl::StrCat("curl -sf ", url, " | promtool check metrics"));

@@ -1,10 +1,10 @@
 // Outages: a receiving service down while its events fall due, and the
 // database server restarting under running services.
-#include <cstdlib>
-#include <sstream>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "cli/dubanctl/cycle.h"
@@ -69,8 +69,9 @@ TEST(ResilienceTest, SupervisionDownWhileADeadlinePassesGetsTheCaseOnceWhenBack)
 
 // Runs scripts/mariadb.sh with `args`; true on success.
 bool MariaDb(const std::string& args) {
-  return std::system(absl::StrCat(DUBAN_SOURCE_DIR, "/scripts/mariadb.sh ", args,
-                                  " >/dev/null 2>&1").c_str()) == 0;
+  return std::system(
+             absl::StrCat(DUBAN_SOURCE_DIR, "/scripts/mariadb.sh ", args, " >/dev/null 2>&1")
+                 .c_str()) == 0;
 }
 
 TEST(ResilienceTest, DatabaseRestartGivesUnavailableThenRecoversWithoutRestartingServices) {

@@ -1,11 +1,10 @@
 // The walking skeleton over the six running services: the sample registry,
 // the thin dispatch cycle, authentication, and bad imports.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <iconv.h>
 
 #include <sstream>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 #include "cli/dubanctl/cycle.h"
@@ -146,14 +145,16 @@ TEST_F(WalkingSkeletonTest, MalformedImportsAreRefusedNamingTheProblemAndChangeN
   EXPECT_EQ(refused_gbk.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(refused_gbk.status().message()), ::testing::HasSubstr("GBK"));
 
-  std::string unclosed = "序号,牵头区领导,调度内容,调度周期,牵头单位,办公室挂钩督导领导,办公室调度联络员\n"
-                         "1,张三,\"全面工作,每月,发改局,钱甲,卫一\n";
+  std::string unclosed =
+      "序号,牵头区领导,调度内容,调度周期,牵头单位,办公室挂钩督导领导,办公室调度联络员\n"
+      "1,张三,\"全面工作,每月,发改局,钱甲,卫一\n";
   auto refused_quote = Import(session(), unclosed, admin);
   EXPECT_EQ(refused_quote.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(refused_quote.status().message()), ::testing::HasSubstr("line 2"));
 
-  std::string missing = "序号,牵头区领导,调度内容,调度周期,办公室挂钩督导领导,办公室调度联络员\n"
-                        "1,张三,全面工作,每月,钱甲,卫一\n";
+  std::string missing =
+      "序号,牵头区领导,调度内容,调度周期,办公室挂钩督导领导,办公室调度联络员\n"
+      "1,张三,全面工作,每月,钱甲,卫一\n";
   auto refused_column = Import(session(), missing, admin);
   EXPECT_EQ(refused_column.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(refused_column.status().message()), ::testing::HasSubstr("牵头单位"));
@@ -186,9 +187,9 @@ TEST_F(WalkingSkeletonTest, CallsWithoutTokenAreUnauthenticatedAndLiaisonsCannot
   create.set_name("新单位");
   registry::CreateUnitResponse created;
   auto as_liaison = client::Context(*liaison);
-  EXPECT_EQ(session().clients().registry().CreateUnit(as_liaison.get(), create, &created)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      session().clients().registry().CreateUnit(as_liaison.get(), create, &created).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   auto reading = client::Context(*liaison);
   EXPECT_TRUE(session().clients().registry().ListUnits(reading.get(), list, &units).ok());
   EXPECT_EQ(units.units_size(), 24);
