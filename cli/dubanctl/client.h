@@ -38,6 +38,7 @@ class Clients {
   explicit Clients(const Endpoints& endpoints);
 
   std::shared_ptr<grpc::Channel> channel(const std::string& service) const;
+  const std::string& address(const std::string& service) const;
   duban::registry::v1::RegistryService::Stub& registry() const { return *registry_; }
   duban::minutes::v1::MinutesService::Stub& minutes() const { return *minutes_; }
   duban::tasks::v1::TasksService::Stub& tasks() const { return *tasks_; }
@@ -46,6 +47,7 @@ class Clients {
   duban::supervision::v1::SupervisionService::Stub& supervision() const { return *supervision_; }
 
  private:
+  std::map<std::string, std::string> addresses_;
   std::map<std::string, std::shared_ptr<grpc::Channel>> channels_;
   std::unique_ptr<duban::registry::v1::RegistryService::Stub> registry_;
   std::unique_ptr<duban::minutes::v1::MinutesService::Stub> minutes_;
@@ -69,9 +71,12 @@ class TokenMinter {
   std::string audience_;
 };
 
-// A client context carrying `token` and a deadline.
+// A client context carrying `token` and a deadline. With `wait_for_ready`,
+// a call to a service that is reconnecting (it just restarted) waits for the
+// connection within the deadline instead of failing at once.
 std::unique_ptr<grpc::ClientContext> Context(const std::string& token,
-                                             absl::Duration timeout = absl::Seconds(30));
+                                             absl::Duration timeout = absl::Seconds(30),
+                                             bool wait_for_ready = true);
 
 // Reads a whole file (secrets, CSVs).
 absl::StatusOr<std::string> ReadFile(const std::string& path);

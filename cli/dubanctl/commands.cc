@@ -78,7 +78,7 @@ absl::Status Health(Session& s, const CommandFlags& flags, std::ostream& out) {
     auto stub = grpc::health::v1::Health::NewStub(s.clients().channel(name));
     grpc::health::v1::HealthCheckRequest request;
     grpc::health::v1::HealthCheckResponse response;
-    auto context = Context("", absl::Seconds(2));
+    auto context = Context("", absl::Seconds(2), /*wait_for_ready=*/false);
     grpc::Status status = stub->Check(context.get(), request, &response);
     bool serving = status.ok() && response.status() == response.SERVING;
     all_serving = all_serving && serving;
