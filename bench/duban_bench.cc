@@ -77,7 +77,8 @@ Rate Measure(int callers, absl::Duration run_time,
 
 tasks::CreateItemRequest NewItem(const std::vector<std::string>& units, int caller, int64_t n) {
   tasks::CreateItemRequest request;
-  request.set_request_id(absl::StrFormat("bench-%d-%d-%d", getpid(), caller, n));
+  static std::atomic<int64_t> next{0};
+  request.set_request_id(absl::StrFormat("bench-%d-%d", getpid(), next.fetch_add(1)));
   request.set_lead_unit_id(units[0]);
   request.add_responsible_unit_ids(units[1]);
   request.add_responsible_unit_ids(units[2]);
@@ -104,7 +105,8 @@ absl::Status PrepareRawDatabase(db::ConnectionPool& pool, const std::string& ser
 // One item's rows, written as the service writes them, in one transaction.
 absl::Status RawInsert(sql::Connection& conn, const tasks::Item& item, const std::string& body,
                        const std::string& request_bytes, int caller, int64_t n) {
-  const std::string id = absl::StrFormat("raw-%d-%d-%d", getpid(), caller, n);
+  static std::atomic<int64_t> next{0};
+  const std::string id = absl::StrFormat("raw-%d-%d", getpid(), next.fetch_add(1));
   const std::string now = db::ToSqlTime(SystemClock::Get()->Now());
   const std::string due = db::ToSqlTime(FromProto(item.due_at()));
   conn.setAutoCommit(false);
