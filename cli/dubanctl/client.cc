@@ -96,8 +96,8 @@ struct Round {
 Round SettleAll(const Clients& clients, const std::string& token) {
   Round round;
   for (const std::string& name : ServiceNames()) {
-    auto stub = duban::testclock::v1::TestClockService::NewStub(grpc::CreateChannel(
-        clients.address(name), grpc::InsecureChannelCredentials()));
+    auto stub = duban::testclock::v1::TestClockService::NewStub(
+        grpc::CreateChannel(clients.address(name), grpc::InsecureChannelCredentials()));
     duban::testclock::v1::SettleRequest request;
     duban::testclock::v1::SettleResponse response;
     auto context = Context(token, absl::Seconds(60), /*wait_for_ready=*/false);

@@ -39,22 +39,20 @@ std::string BufCurl(const Cluster& cluster, const std::string& service, const st
                       cluster.address(service));
 }
 
+// Each test runs in its own process under CTest, so each starts its own
+// services on its own ports.
 class OperabilityTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto cluster = Cluster::Start({.name = "ops", .base_port = 51200});
+  void StartCluster(const std::string& name, int base_port) {
+    auto cluster = Cluster::Start({.name = name, .base_port = base_port});
     ASSERT_TRUE(cluster.ok()) << cluster.status();
-    cluster_ = cluster->release();
+    cluster_ = *std::move(cluster);
   }
-  static void TearDownTestSuite() {
-    delete cluster_;
-    cluster_ = nullptr;
-  }
-  static Cluster* cluster_;
+  std::unique_ptr<Cluster> cluster_;
 };
-Cluster* OperabilityTest::cluster_ = nullptr;
 
 TEST_F(OperabilityTest, BufCurlListsEveryServicesMethodsThroughReflection) {
+  StartCluster("reflect", 51200);
   const std::map<std::string, std::string> contracts = {
       {"registry", "duban.registry.v1.RegistryService/ImportMatterRegistry"},
       {"minutes", "duban.minutes.v1.MinutesService/SignOffAndIssue"},
@@ -71,6 +69,7 @@ TEST_F(OperabilityTest, BufCurlListsEveryServicesMethodsThroughReflection) {
 }
 
 TEST_F(OperabilityTest, BufCurlHealthCheckIsServingForEveryService) {
+  StartCluster("health", 51220);
   for (const std::string& service : client::ServiceNames()) {
     std::string url_suffix = "/grpc.health.v1.Health/Check";
     Output checked = Shell(absl::StrCat(Buf(), " curl --protocol grpc --http2-prior-knowledge ",
@@ -82,6 +81,7 @@ TEST_F(OperabilityTest, BufCurlHealthCheckIsServingForEveryService) {
 }
 
 TEST_F(OperabilityTest, MetricsEndpointPassesPromtoolAndCountsCallsByMethodAndCode) {
+  StartCluster("metrics", 51240);
   Shell(absl::StrCat(Buf(), " curl --protocol grpc --http2-prior-knowledge ",
                      "--reflect-protocol grpc-v1alpha -d '{}' http://", cluster_->address("tasks"),
                      "/duban.tasks.v1.TasksService/ListItems"));
