@@ -25,6 +25,16 @@ absl::Status Call(Stub& stub,
   return FromGrpc((stub.*method)(context.get(), request, response));
 }
 
+// "end of 2026-10-12" for a deadline at local midnight (a date-only
+// deadline), the local instant otherwise.
+std::string Due(absl::Time due, absl::TimeZone zone) {
+  absl::CivilSecond local = absl::ToCivilSecond(due, zone);
+  if (local == absl::CivilSecond(absl::CivilDay(local))) {
+    return absl::StrCat("end of ", FormatDay(absl::CivilDay(local) - 1));
+  }
+  return FormatLocal(due, zone);
+}
+
 absl::Time Local(absl::TimeZone zone, int y, int m, int d, int hh, int mm = 0) {
   return FromLocal(absl::CivilSecond(y, m, d, hh, mm, 0), zone);
 }
@@ -201,7 +211,7 @@ absl::Status PrintItems(Session& s, const std::vector<tasks::Item>& items, std::
   for (const auto& item : items) {
     DUBAN_ASSIGN_OR_RETURN(std::string unit, s.UnitName(item.responsible_unit_ids(0)));
     out << "        " << item.id() << "  " << unit << "  due "
-        << FormatLocal(FromProto(item.due_at()), s.zone()) << "  " << item.content() << "\n";
+        << Due(FromProto(item.due_at()), s.zone()) << "  " << item.content() << "\n";
   }
   return absl::OkStatus();
 }
