@@ -123,7 +123,7 @@ absl::StatusOr<minutes::DispatchEvent> HoldMeeting(Session& s, const registry::M
   out << "[3/8] minutes: " << matter.leader_name() << " holds a dispatch meeting on "
       << FormatLocal(FromProto(response.event().held_at()), s.zone()) << " (matter "
       << matter.number() << "); 发改局 drafts, due "
-      << FormatLocal(FromProto(response.event().draft_due_at()), s.zone()) << "\n";
+      << Due(FromProto(response.event().draft_due_at()), s.zone()) << "\n";
   return response.event();
 }
 
