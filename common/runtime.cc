@@ -99,8 +99,8 @@ using duban::registry::v1::Principal;
 // clang-format off
 constexpr const char* kFlagNames[] = {
     "listen_host", "port", "metrics_port", "max_threads", "shutdown_grace",
-    "db_host", "db_port", "db_socket", "db_user", "db_password", "db_password_file", "db_name", "db_pool_size",
-    "db_wait",
+    "db_host", "db_port", "db_socket", "db_user", "db_password", "db_password_file", "db_name",
+    "db_pool_size", "db_wait",
     "time_zone", "test_clock_file", "test_clock_start",
     "jwt_algorithm", "jwt_secret_file", "jwt_public_key_file", "jwt_audience", "jwt_issuer",
     "service_secret_file", "bootstrap_admins", "principal_cache_ttl", "dev_insecure_secrets",

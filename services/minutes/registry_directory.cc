@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "common/clock.h"
 #include "common/runtime.h"
 #include "common/status.h"
 
@@ -13,7 +14,7 @@ namespace {
 namespace rv1 = registry::v1;
 
 // Network timeouts run on real time, whatever the test clock says.
-constexpr std::chrono::seconds kCallTimeout(5);
+constexpr absl::Duration kCallTimeout = absl::Seconds(5);
 
 class GrpcRegistryDirectory final : public RegistryDirectory {
  public:
@@ -71,7 +72,7 @@ class GrpcRegistryDirectory final : public RegistryDirectory {
 
  private:
   void Prepare(grpc::ClientContext& context) {
-    context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
+    context.set_deadline(absl::ToChronoTime(SystemClock::Get()->Now() + kCallTimeout));
     if (token_) {
       const std::string token = token_();
       if (!token.empty()) AttachToken(context, token);

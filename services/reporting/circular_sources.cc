@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "common/clock.h"
 #include "common/runtime.h"
 #include "common/status.h"
 #include "common/time_util.h"
@@ -13,7 +14,7 @@ namespace duban::reporting {
 namespace {
 
 // Network timeouts run on real time, whatever the test clock says.
-constexpr std::chrono::seconds kCallTimeout(10);
+constexpr absl::Duration kCallTimeout = absl::Seconds(10);
 
 absl::Status From(absl::string_view service, const grpc::Status& status) {
   absl::Status converted = FromGrpc(status);
@@ -79,7 +80,7 @@ class GrpcCircularSources final : public CircularSources {
 
  private:
   void Prepare(grpc::ClientContext& context) {
-    context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
+    context.set_deadline(absl::ToChronoTime(SystemClock::Get()->Now() + kCallTimeout));
     if (peers_.token) {
       const std::string token = peers_.token();
       if (!token.empty()) AttachToken(context, token);

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "common/clock.h"
 #include "common/runtime.h"
 #include "common/status.h"
 
@@ -12,7 +13,7 @@ namespace duban::supervision {
 namespace {
 
 // Network timeouts run on real time, whatever the test clock says.
-constexpr std::chrono::seconds kCallTimeout(5);
+constexpr absl::Duration kCallTimeout = absl::Seconds(5);
 
 class GrpcLiaisonDirectory final : public LiaisonDirectory {
  public:
@@ -26,7 +27,7 @@ class GrpcLiaisonDirectory final : public LiaisonDirectory {
     request.set_unit_id(unit_id);
     registry::v1::GetLiaisonResponse response;
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + kCallTimeout);
+    context.set_deadline(absl::ToChronoTime(SystemClock::Get()->Now() + kCallTimeout));
     if (token_) {
       const std::string token = token_();
       if (!token.empty()) AttachToken(context, token);

@@ -1,5 +1,5 @@
--- The registry's schema. Times are DATETIME(6) in UTC, written by the service
--- (never NOW()). Names compare byte for byte (utf8mb4_bin).
+-- The registry's schema. Times are DATETIME(6) in UTC, always passed in by the
+-- service from its clock. Names compare byte for byte (utf8mb4_bin).
 
 CREATE TABLE units (
   id VARCHAR(64) NOT NULL PRIMARY KEY,
