@@ -29,6 +29,11 @@ TEST(SqlErrorTest, DuplicateKeyIsAlreadyExists) {
   EXPECT_FALSE(IsConnectionError(FromCode(1062)));
 }
 
+TEST(SqlErrorTest, ValuesTooLongOrNotTextForTheirColumnAreInvalidArgument) {
+  EXPECT_EQ(FromCode(1406), absl::InvalidArgumentError("insert item: boom (1406)"));
+  EXPECT_EQ(FromCode(1366), absl::InvalidArgumentError("insert item: boom (1366)"));
+}
+
 TEST(SqlErrorTest, LostConnectionsAreUnavailableAndMarked) {
   for (int code : {2002, 2003, 2006, 2013, 4031, 1053, 1927}) {
     absl::Status status = FromCode(code);

@@ -286,6 +286,9 @@ absl::Status SqlError(const std::exception& e, std::string_view what) {
       return absl::AbortedError(message);
     case 1062:  // ER_DUP_ENTRY.
       return absl::AlreadyExistsError(message);
+    case 1406:  // ER_DATA_TOO_LONG: the message names the column.
+    case 1366:  // ER_TRUNCATED_WRONG_VALUE_FOR_FIELD: not valid text for the column.
+      return absl::InvalidArgumentError(message);
     default:
       return absl::InternalError(message);
   }

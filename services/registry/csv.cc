@@ -167,6 +167,12 @@ absl::Status CheckUtf8(std::string_view bytes) {
       return absl::InvalidArgumentError(absl::StrCat("csv: not UTF-8 (line ", line, ", byte ",
                                                      i - line_start + 1, "); ", advice));
     }
+    const unsigned char byte = static_cast<unsigned char>(bytes[i]);
+    if ((byte < 0x20 && byte != '\t' && byte != '\r' && byte != '\n') || byte == 0x7F) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("csv: line ", line, ", byte ", i - line_start + 1, ": control character 0x",
+                       absl::Hex(byte, absl::kZeroPad2), "; cells may hold only text"));
+    }
     if (bytes[i] == '\n') {
       ++line;
       line_start = i + 1;

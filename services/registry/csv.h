@@ -32,6 +32,8 @@ struct CsvRecord {
 // INVALID_ARGUMENT "csv: not UTF-8 (line L, byte B); ..." when `bytes` holds an
 // invalid UTF-8 sequence: B is the offending byte's position within line L
 // (1-based). When the file is well-formed GBK, the message says so.
+// Also INVALID_ARGUMENT "csv: line L, byte B: control character 0xNN; ..." for
+// a control character other than tab, CR and LF (a NUL would corrupt names).
 absl::Status CheckUtf8(std::string_view bytes);
 
 // Splits `bytes` into records. Strips a leading byte order mark, checks the

@@ -48,6 +48,14 @@ TEST(ParseCsvTest, StripsByteOrderMark) {
   EXPECT_EQ((*records)[0].cells[0].text, "序号");
 }
 
+TEST(ParseCsvTest, ControlCharactersAreRefusedNamingLineAndByte) {
+  const std::string csv = std::string("a,b\nc,区直\0\0部门\n", 21);
+  auto records = ParseCsv(csv);
+  EXPECT_EQ(records.status(),
+            absl::InvalidArgumentError(
+                "csv: line 2, byte 9: control character 0x00; cells may hold only text"));
+}
+
 TEST(ParseCsvTest, UnclosedQuoteNamesLineAndColumnWhereTheCellStarted) {
   auto records = ParseCsv("a,b,c\n1,2,3\n4,5,\"six\nseven\n");
   ASSERT_FALSE(records.ok());

@@ -4,11 +4,24 @@ namespace duban::registry {
 namespace {
 
 using v1::ROLE_KIND_ADMIN;
+using v1::ROLE_KIND_DISTRICT_LEADER;
+using v1::ROLE_KIND_OFFICE_LIAISON;
+using v1::ROLE_KIND_SUPERVISING_OFFICE_LEADER;
+using v1::ROLE_KIND_UNIT_LIAISON;
 using v1::ROLE_KIND_SUPERVISION_GROUP_MEMBER;
 
 MethodPolicy AdminsOnly() { return {.roles = {ROLE_KIND_ADMIN}, .services = true}; }
 
 MethodPolicy AnyPerson() { return {.roles = {}, .services = true, .any_person = true}; }
+
+// Anyone who holds a role in the registry: a valid token for a subject the
+// registry does not know reads nothing.
+MethodPolicy AnyRoleHolder() {
+  return {.roles = {ROLE_KIND_ADMIN, ROLE_KIND_OFFICE_LIAISON, ROLE_KIND_UNIT_LIAISON,
+                    ROLE_KIND_DISTRICT_LEADER, ROLE_KIND_SUPERVISING_OFFICE_LEADER,
+                    ROLE_KIND_SUPERVISION_GROUP_MEMBER},
+          .services = true};
+}
 
 }  // namespace
 
@@ -20,10 +33,11 @@ std::map<std::string, MethodPolicy> RegistryPolicies() {
   }
   for (const char* method :
        {kGetUnit, kListUnits, kGetPerson, kListPeople, kGetLiaison, kListLiaisonTerms, kGetMatter,
-        kListMatters, kListRegistryVersions, kListCalendarDays, kIsWorkingDay, kAddWorkingDays,
-        kResolvePrincipal}) {
-    policies[method] = AnyPerson();
+        kListMatters, kListRegistryVersions, kListCalendarDays, kIsWorkingDay, kAddWorkingDays}) {
+    policies[method] = AnyRoleHolder();
   }
+  // Everyone may learn their own roles (the handler refuses others' to non-services).
+  policies[kResolvePrincipal] = AnyPerson();
   policies[kListAuditRecords] = {.roles = {ROLE_KIND_ADMIN, ROLE_KIND_SUPERVISION_GROUP_MEMBER},
                                  .services = true};
   return policies;

@@ -31,9 +31,10 @@ TEST(RegistryPoliciesTest, ChangesAreForAdminsOnly) {
   }
 }
 
-TEST(RegistryPoliciesTest, ReadsAreForAnyPersonAndAuditForAdminsAndSupervision) {
+TEST(RegistryPoliciesTest, ReadsAreForRoleHoldersAndAuditForAdminsAndSupervision) {
   const auto policies = RegistryPolicies();
-  EXPECT_TRUE(policies.at(kListMatters).any_person);
+  EXPECT_FALSE(policies.at(kListMatters).any_person);
+  EXPECT_EQ(policies.at(kListMatters).roles.size(), 6u);
   EXPECT_TRUE(policies.at(kResolvePrincipal).any_person);
   EXPECT_FALSE(policies.at(kListAuditRecords).any_person);
   EXPECT_THAT(policies.at(kListAuditRecords).roles,

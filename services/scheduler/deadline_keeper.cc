@@ -15,6 +15,19 @@
 namespace duban::scheduler {
 namespace {
 
+// A label is for people reading a list: at most this many characters.
+constexpr size_t kMaxLabelChars = 200;
+
+// `text` cut to at most `max_chars` UTF-8 characters, never inside one.
+std::string Shorten(const std::string& text, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool starts_char = (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+    if (starts_char && chars++ == max_chars) return text.substr(0, i);
+  }
+  return text;
+}
+
 using duban::common::v1::Subject;
 using duban::scheduler::v1::Deadline;
 
@@ -134,7 +147,7 @@ absl::Status DeadlineKeeper::ApplyRegistered(sql::Connection& conn,
   *d.mutable_due_at() = ToProto(due);
   d.set_state(v1::DEADLINE_STATE_PENDING);
   d.clear_met_at();
-  d.set_label(registered.label().substr(0, 500));
+  d.set_label(Shorten(registered.label(), kMaxLabelChars));
   d.set_revision(d.revision() + 1);
 
   if (existing) {

@@ -188,6 +188,24 @@ TEST_F(DeadlineKeeperStoreTest, ReturnedForReworkDoesNotRepeatFiredRungs) {
   EXPECT_EQ(keeper_->FireDue(clock_.Now(), 100).value_or(-1), 1);  // only supervision
 }
 
+TEST_F(DeadlineKeeperStoreTest, ALongChineseLabelIsShortenedToWholeCharacters) {
+  v1::DeadlineRegistered registered;
+  *registered.mutable_subject() = Item("it-long");
+  registered.set_owner_unit_id("unit-a");
+  registered.set_rule("item.date");
+  *registered.mutable_deadline()->mutable_date() = ToProto(absl::CivilDay(2026, 3, 20));
+  std::string label;
+  for (int i = 0; i < 300; ++i) label += "长";
+  registered.set_label(label);
+  Deliver(registered);
+
+  v1::GetDeadlineRequest get;
+  *get.mutable_subject() = Item("it-long");
+  auto deadline = keeper_->GetDeadline(Reader{true, {}}, get);
+  ASSERT_TRUE(deadline.ok()) << deadline.status();
+  EXPECT_EQ(deadline->label(), label.substr(0, 200 * std::string("长").size()));
+}
+
 TEST_F(DeadlineKeeperStoreTest, UnitLiaisonReadsOnlyTheirUnitsDeadlines) {
   Register("it-1", absl::CivilDay(2026, 3, 20));
   v1::GetDeadlineRequest get;
