@@ -3,6 +3,7 @@
 
 #include "common/auth.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/runtime.h"
 #include "services/tasks/mysql_item_store.h"
 #include "services/tasks/schema.h"
@@ -29,6 +30,19 @@ int main(int argc, char** argv) {
   duban::tasks::TasksServiceImpl service(&authorizer, &tracker, &rt.pool());
   duban::tasks::TasksEventSink sink(&authorizer, &tracker, &rt.pool(), &rt.clock());
 
+  rt.scrape_gauges().Add("duban_tasks_open_items", "Items not yet reported complete, by light.",
+                         [&tracker]() -> std::vector<duban::ScrapeGauges::Sample> {
+                           duban::tasks::Actor metrics_reader{.subject = "service:metrics",
+                                                              .is_service = true};
+                           duban::tasks::v1::ItemFilter open;
+                           open.set_open_only(true);
+                           absl::StatusOr<duban::tasks::v1::CountItemsResponse> counts =
+                               tracker.CountItems(metrics_reader, open);
+                           if (!counts.ok()) return {};
+                           return {{{{"light", "green"}}, static_cast<double>(counts->green())},
+                                   {{{"light", "yellow"}}, static_cast<double>(counts->yellow())},
+                                   {{{"light", "red"}}, static_cast<double>(counts->red())}};
+                         });
   rt.Outbox({"scheduler", "supervision"});
   rt.AddService(&service);
   rt.AddService(&sink);

@@ -94,6 +94,8 @@ TEST_F(OperabilityTest, MetricsEndpointPassesPromtoolAndCountsCallsByMethodAndCo
                 "grpc_method=\"ListItems\",grpc_service=\"duban.tasks.v1.TasksService\"} 1"));
   EXPECT_THAT(scraped.text, HasSubstr("duban_grpc_server_handling_seconds_bucket{"));
   EXPECT_THAT(scraped.text, HasSubstr("process_resident_memory_bytes "));
+  EXPECT_THAT(scraped.text, HasSubstr("duban_tasks_open_items{light=\"red\"} 0\n"));
+  EXPECT_THAT(scraped.text, HasSubstr("duban_outbox_backlog_events 0\n"));
   Output checked = Shell(absl::StrCat("curl -sf ", url, " | promtool check metrics"));
   EXPECT_EQ(checked.exit_code, 0) << checked.text;
 }
