@@ -18,6 +18,15 @@
 namespace duban::minutes {
 namespace {
 
+// The number a saved document carries, so that a change of state keeps it
+// (and keeps it unique) rather than clearing it.
+std::optional<DocumentNumber> NumberOf(const v1::Document& document) {
+  if (document.document_number().empty()) return std::nullopt;
+  absl::StatusOr<DocumentNumber> number = ParseDocumentNumber(document.document_number());
+  if (!number.ok()) return std::nullopt;
+  return *std::move(number);
+}
+
 using registry::v1::ROLE_KIND_ADMIN;
 using registry::v1::ROLE_KIND_DISTRICT_LEADER;
 using registry::v1::ROLE_KIND_SUPERVISING_OFFICE_LEADER;
@@ -331,7 +340,7 @@ absl::Status MinutesWorkflow::RouteForCountersign(const Caller& caller,
         const v1::Document before = document;
         DUBAN_RETURN_IF_ERROR(duban::minutes::RouteForCountersign(document, units, now));
         document.set_revision(document.revision() + 1);
-        DUBAN_RETURN_IF_ERROR(MinutesStore::SaveDocument(conn, document, std::nullopt, now));
+        DUBAN_RETURN_IF_ERROR(MinutesStore::SaveDocument(conn, document, NumberOf(document), now));
         if (!before.has_routed_at()) {
           scheduler::v1::DeadlineMet met;
           *met.mutable_subject() = DraftSubject(document.event_id());
@@ -364,7 +373,7 @@ absl::Status MinutesWorkflow::Countersign(const Caller& caller,
         DUBAN_RETURN_IF_ERROR(
             duban::minutes::Countersign(document, request.unit_id(), PersonOf(caller), now));
         document.set_revision(document.revision() + 1);
-        DUBAN_RETURN_IF_ERROR(MinutesStore::SaveDocument(conn, document, std::nullopt, now));
+        DUBAN_RETURN_IF_ERROR(MinutesStore::SaveDocument(conn, document, NumberOf(document), now));
         DUBAN_RETURN_IF_ERROR(Audit(conn, caller, now, "Countersign", "document", document.id(),
                                     &before, &document, request.request_id()));
         *response->mutable_document() = std::move(document);
@@ -390,7 +399,7 @@ absl::Status MinutesWorkflow::ReturnDraft(const Caller& caller,
         DUBAN_RETURN_IF_ERROR(
             duban::minutes::ReturnDraft(document, request.unit_id(), request.comment()));
         document.set_revision(document.revision() + 1);
-        DUBAN_RETURN_IF_ERROR(MinutesStore::SaveDocument(conn, document, std::nullopt, now));
+        DUBAN_RETURN_IF_ERROR(MinutesStore::SaveDocument(conn, document, NumberOf(document), now));
         DUBAN_RETURN_IF_ERROR(Audit(conn, caller, now, "ReturnDraft", "document", document.id(),
                                     &before, &document, request.request_id()));
         *response->mutable_document() = std::move(document);
@@ -417,7 +426,7 @@ absl::Status MinutesWorkflow::SignOffAndIssue(const Caller& caller,
         const v1::Document before = document;
         DUBAN_RETURN_IF_ERROR(duban::minutes::SignOffAndIssue(document, PersonOf(caller), now));
         document.set_revision(document.revision() + 1);
-        DUBAN_RETURN_IF_ERROR(MinutesStore::SaveDocument(conn, document, std::nullopt, now));
+        DUBAN_RETURN_IF_ERROR(MinutesStore::SaveDocument(conn, document, NumberOf(document), now));
         v1::DocumentIssued issued;
         *issued.mutable_document() = document;
         *issued.mutable_event() = std::move(event);

@@ -301,6 +301,32 @@ TEST_F(MinutesWorkflowTest, DocumentNumberIsUniquePerPrefixAndYear) {
   EXPECT_TRUE(workflow_->SaveDraft(Service(), clash, &saved).ok());
 }
 
+TEST_F(MinutesWorkflowTest, AnIssuedDocumentKeepsItsNumber) {
+  const v1::DispatchEvent first = RecordEvent();
+  v1::SaveDraftResponse saved;
+  ASSERT_TRUE(workflow_->SaveDraft(Service(), DraftRequest(first.id()), &saved).ok());
+  v1::RouteForCountersignRequest route;
+  route.set_request_id("route-1");
+  route.set_document_id(saved.document().id());
+  v1::RouteForCountersignResponse routed;
+  ASSERT_TRUE(workflow_->RouteForCountersign(Service(), route, &routed).ok());
+  v1::SignOffAndIssueRequest issue;
+  issue.set_request_id("issue-1");
+  issue.set_document_id(saved.document().id());
+  v1::SignOffAndIssueResponse issued;
+  ASSERT_TRUE(workflow_->SignOffAndIssue(Service(), issue, &issued).ok());
+
+  v1::RecordDispatchEventRequest second_request = EventRequest();
+  second_request.set_request_id("rec-2");
+  v1::RecordDispatchEventResponse second;
+  ASSERT_TRUE(workflow_->RecordDispatchEvent(Service(), second_request, &second).ok());
+  v1::SaveDraftRequest clash = DraftRequest(second.event().id());
+  clash.set_request_id("save-2");
+  const absl::Status status = workflow_->SaveDraft(Service(), clash, &saved);
+  EXPECT_EQ(status.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(status.message()), StartsWith("document_number:"));
+}
+
 TEST_F(MinutesWorkflowTest, AnotherUnitsLiaisonMayNotDraft) {
   const v1::DispatchEvent event = RecordEvent();
   v1::SaveDraftResponse saved;
