@@ -292,6 +292,13 @@ Authorizer::Authorizer(const TokenVerifier* verifier, PrincipalResolver* resolve
                        std::map<std::string, MethodPolicy> policies)
     : verifier_(verifier), resolver_(resolver), policies_(std::move(policies)) {}
 
+grpc::Status Authorizer::Run(const grpc::ServerContext& context, std::string_view method,
+                             const std::function<absl::Status(const Caller&)>& work) const {
+  absl::StatusOr<Caller> caller = Authorize(context, method);
+  if (!caller.ok()) return ToGrpc(caller.status());
+  return ToGrpc(work(*caller));
+}
+
 absl::StatusOr<Caller> Authorizer::Authorize(const grpc::ServerContext& context,
                                              std::string_view method) const {
   DUBAN_ASSIGN_OR_RETURN(std::string token, BearerToken(context));

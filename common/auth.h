@@ -5,13 +5,16 @@
 #define DUBAN_COMMON_AUTH_H_
 
 #include <grpcpp/server_context.h>
+#include <grpcpp/support/status.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "duban/registry/v1/registry.pb.h"
@@ -125,6 +128,12 @@ class Authorizer {
   // caller's current roles do not satisfy the method's policy.
   absl::StatusOr<Caller> Authorize(const grpc::ServerContext& context,
                                    std::string_view method) const;
+
+  // The edge of one RPC: authorizes the call to `method` (a full method name),
+  // then runs `work` with the caller. Returns the refusal, or the status `work`
+  // returns, converted with ToGrpc. `work` is not run when the call is refused.
+  grpc::Status Run(const grpc::ServerContext& context, std::string_view method,
+                   const std::function<absl::Status(const Caller&)>& work) const;
 
  private:
   const TokenVerifier* verifier_;

@@ -8,12 +8,12 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <variant>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/db/statement.h"
 #include "common/status.h"
 #include "common/time_util.h"
 
@@ -61,29 +61,19 @@ absl::StatusOr<std::optional<Position>> DecodeToken(const std::string& token) {
 }
 
 // The WHERE clause of a listing and its parameters, in order.
-struct Query {
+struct Conditions {
   std::string where = "TRUE";
-  std::vector<std::variant<std::string, int64_t>> params;
+  std::vector<Param> params;
 
-  void Add(std::string_view condition, std::vector<std::variant<std::string, int64_t>> values) {
+  void Add(std::string_view condition, std::vector<Param> values) {
     absl::StrAppend(&where, " AND ", std::string(condition));
     for (auto& v : values) params.push_back(std::move(v));
   }
-
-  void Bind(sql::PreparedStatement& stmt) const {
-    for (size_t i = 0; i < params.size(); ++i) {
-      if (const auto* text = std::get_if<std::string>(&params[i])) {
-        stmt.setString(i + 1, *text);
-      } else {
-        stmt.setInt64(i + 1, std::get<int64_t>(params[i]));
-      }
-    }
-  }
 };
 
-Query BuildQuery(const duban::common::v1::AuditFilter& filter,
-                 const std::optional<Position>& after) {
-  Query query;
+Conditions BuildQuery(const duban::common::v1::AuditFilter& filter,
+                      const std::optional<Position>& after) {
+  Conditions query;
   if (!filter.entity_type().empty()) query.Add("entity_type = ?", {filter.entity_type()});
   if (!filter.entity_id().empty()) query.Add("entity_id = ?", {filter.entity_id()});
   if (!filter.actor().empty()) query.Add("actor = ?", {filter.actor()});
@@ -139,16 +129,16 @@ absl::StatusOr<AuditPage> ListAudit(ConnectionPool& pool,
   if (page_size < 0) return InvalidField("page_size", "must not be negative");
   const int limit = page_size == 0 ? kDefaultPageSize : std::min(page_size, kMaxPageSize);
   DUBAN_ASSIGN_OR_RETURN(std::optional<Position> after, DecodeToken(page_token));
-  const Query query = BuildQuery(filter, after);
+  const Conditions query = BuildQuery(filter, after);
 
   AuditPage page;
   DUBAN_RETURN_IF_ERROR(WithConnection(pool, [&](sql::Connection& conn) {
-    std::unique_ptr<sql::PreparedStatement> stmt(conn.prepareStatement(absl::StrCat(
-        "SELECT id, actor, `at`, action, entity_type, entity_id, before_json, after_json, "
-        "request_id FROM audit_log WHERE ",
-        query.where, " ORDER BY `at`, id LIMIT ", limit + 1)));
-    query.Bind(*stmt);
-    std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());
+    std::unique_ptr<sql::ResultSet> rs =
+        Query(conn,
+              absl::StrCat("SELECT id, actor, `at`, action, entity_type, entity_id, before_json, "
+                           "after_json, request_id FROM audit_log WHERE ",
+                           query.where, " ORDER BY `at`, id LIMIT ", limit + 1),
+              query.params);
     while (rs->next()) page.records.push_back(ReadRecord(*rs));
     return absl::OkStatus();
   }));

@@ -96,7 +96,8 @@ class ConnectionPool {
 // Maps a Connector/C++ error to a status: lost or refused connections are
 // UNAVAILABLE, deadlocks and lock wait timeouts ABORTED, duplicate keys
 // ALREADY_EXISTS, a value too long or not valid text for its column
-// INVALID_ARGUMENT (the message names the column), anything else INTERNAL. `what` prefixes the message.
+// INVALID_ARGUMENT (the message names the column), anything else INTERNAL. `what` prefixes the
+// message.
 absl::Status SqlError(const std::exception& e, std::string_view what);
 
 // True when the status came from a connection-level failure.

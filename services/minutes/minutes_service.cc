@@ -12,10 +12,8 @@ MinutesServiceImpl::MinutesServiceImpl(const Authorizer* authorizer, MinutesWork
 
 grpc::Status MinutesServiceImpl::Handle(grpc::ServerContext* context, absl::string_view method,
                                         const std::function<absl::Status(const Caller&)>& work) {
-  absl::StatusOr<Caller> caller =
-      authorizer_->Authorize(*context, absl::StrCat("/duban.minutes.v1.MinutesService/", method));
-  if (!caller.ok()) return ToGrpc(caller.status());
-  return ToGrpc(work(*caller));
+  return authorizer_->Run(*context, absl::StrCat("/duban.minutes.v1.MinutesService/", method),
+                          work);
 }
 
 grpc::Status MinutesServiceImpl::RecordDispatchEvent(grpc::ServerContext* context,

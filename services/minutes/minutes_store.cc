@@ -1,6 +1,5 @@
 #include "services/minutes/minutes_store.h"
 
-#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
 #include <memory>
@@ -11,56 +10,14 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/db/pool.h"
+#include "common/db/statement.h"
 #include "common/status.h"
 #include "common/time_util.h"
 
 namespace duban::minutes {
 namespace {
 
-// A bound parameter: text or a number.
-struct Param {
-  Param(std::string value) : is_text(true), text(std::move(value)) {}  // NOLINT: implicit
-  Param(int64_t value) : number(value) {}                              // NOLINT: implicit
-  bool is_text = false;
-  std::string text;
-  int64_t number = 0;
-};
-
-// Parameters bound in order, and blobs kept alive until the statement runs.
-class Statement {
- public:
-  Statement(sql::Connection& conn, const std::string& text)
-      : statement_(conn.prepareStatement(text)) {}
-
-  Statement& Bind(const std::vector<Param>& params) {
-    for (const Param& param : params) {
-      if (param.is_text) {
-        statement_->setString(++index_, param.text);
-      } else {
-        statement_->setInt64(++index_, param.number);
-      }
-    }
-    return *this;
-  }
-  Statement& Null() {
-    statement_->setNull(++index_, sql::DataType::VARCHAR);
-    return *this;
-  }
-  Statement& Blob(const google::protobuf::Message& message) {
-    blobs_.push_back(std::make_unique<std::istringstream>(message.SerializeAsString()));
-    statement_->setBlob(++index_, blobs_.back().get());
-    return *this;
-  }
-  int Update() { return statement_->executeUpdate(); }
-  std::unique_ptr<sql::ResultSet> Query() {
-    return std::unique_ptr<sql::ResultSet>(statement_->executeQuery());
-  }
-
- private:
-  std::unique_ptr<sql::PreparedStatement> statement_;
-  std::vector<std::unique_ptr<std::istringstream>> blobs_;
-  int index_ = 0;
-};
+using db::Param;
 
 template <typename T>
 absl::StatusOr<T> ReadBody(sql::ResultSet& rows) {
@@ -113,34 +70,31 @@ std::string NextPageToken(const PageRequest& page, size_t rows_returned) {
 }
 
 absl::Status MinutesStore::InsertEvent(sql::Connection& conn, const v1::DispatchEvent& event) {
-  Statement(conn,
-            "INSERT INTO dispatch_events (id, leader_id, kind, held_at, held_on, "
-            "drafting_unit_id, recorded_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .Bind({event.id(), event.leader_id(), int64_t{event.kind()},
-             db::ToSqlTime(FromProto(event.held_at())),
-             absl::StrFormat("%04d-%02d-%02d", event.held_on().year(), event.held_on().month(),
-                             event.held_on().day()),
-             event.drafting_unit_id(), db::ToSqlTime(FromProto(event.recorded_at()))})
-      .Blob(event)
-      .Update();
+  db::Execute(conn,
+              "INSERT INTO dispatch_events (id, leader_id, kind, held_at, held_on, "
+              "drafting_unit_id, recorded_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              {event.id(), event.leader_id(), int64_t{event.kind()},
+               db::ToSqlTime(FromProto(event.held_at())),
+               absl::StrFormat("%04d-%02d-%02d", event.held_on().year(), event.held_on().month(),
+                               event.held_on().day()),
+               event.drafting_unit_id(), db::ToSqlTime(FromProto(event.recorded_at())),
+               Param::Blob(event.SerializeAsString())});
   return absl::OkStatus();
 }
 
 absl::Status MinutesStore::UpdateEvent(sql::Connection& conn, const v1::DispatchEvent& event) {
-  Statement(conn, "UPDATE dispatch_events SET body = ? WHERE id = ?")
-      .Blob(event)
-      .Bind({event.id()})
-      .Update();
+  db::Execute(conn, "UPDATE dispatch_events SET body = ? WHERE id = ?",
+              {Param::Blob(event.SerializeAsString()), event.id()});
   return absl::OkStatus();
 }
 
 absl::StatusOr<v1::DispatchEvent> MinutesStore::LoadEvent(sql::Connection& conn,
                                                           const std::string& event_id,
                                                           bool for_update) {
-  auto rows = Statement(conn, absl::StrCat("SELECT body FROM dispatch_events WHERE id = ?",
-                                           for_update ? " FOR UPDATE" : ""))
-                  .Bind({event_id})
-                  .Query();
+  auto rows = db::Query(conn,
+                        absl::StrCat("SELECT body FROM dispatch_events WHERE id = ?",
+                                     for_update ? " FOR UPDATE" : ""),
+                        {event_id});
   if (!rows->next())
     return absl::NotFoundError(absl::StrCat("dispatch event ", event_id, " not found"));
   return ReadBody<v1::DispatchEvent>(*rows);
@@ -167,10 +121,10 @@ absl::StatusOr<std::vector<v1::DispatchEvent>> MinutesStore::ListEvents(sql::Con
     conditions.push_back("held_on <= ?");
     params.push_back(FormatDay(*filter.held_to));
   }
-  auto rows = Statement(conn, absl::StrCat("SELECT body FROM dispatch_events", Where(conditions),
-                                           " ORDER BY held_at, id", Limit(page)))
-                  .Bind(params)
-                  .Query();
+  auto rows = db::Query(conn,
+                        absl::StrCat("SELECT body FROM dispatch_events", Where(conditions),
+                                     " ORDER BY held_at, id", Limit(page)),
+                        params);
   return ReadBodies<v1::DispatchEvent>(*rows);
 }
 
@@ -184,25 +138,28 @@ absl::Status MinutesStore::SaveDocument(sql::Connection& conn, const v1::Documen
                                                    " is already used by document ", *holder));
     }
   }
-  Statement statement(
-      conn,
+  std::vector<Param> params = {document.id(),
+                               document.event_id(),
+                               document.leader_id(),
+                               document.drafting_unit_id(),
+                               int64_t{document.kind()},
+                               int64_t{document.state()}};
+  if (number) {
+    params.insert(params.end(), {number->prefix, int64_t{number->year}, int64_t{number->serial}});
+  } else {
+    params.insert(params.end(), {Param::Null(), Param::Null(), Param::Null()});
+  }
+  params.insert(params.end(), {document.revision(), db::ToSqlTime(created_at),
+                               Param::Blob(document.SerializeAsString())});
+  const std::string statement(
       "INSERT INTO documents (id, event_id, leader_id, drafting_unit_id, kind, state, "
       "number_prefix, number_year, number_serial, revision, created_at, body) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE kind = VALUES(kind), "
       "state = VALUES(state), number_prefix = VALUES(number_prefix), "
       "number_year = VALUES(number_year), number_serial = VALUES(number_serial), "
       "revision = VALUES(revision), body = VALUES(body)");
-  statement.Bind({document.id(), document.event_id(), document.leader_id(),
-                  document.drafting_unit_id(), int64_t{document.kind()},
-                  int64_t{document.state()}});
-  if (number) {
-    statement.Bind({number->prefix, int64_t{number->year}, int64_t{number->serial}});
-  } else {
-    statement.Null().Null().Null();
-  }
-  statement.Bind({document.revision(), db::ToSqlTime(created_at)}).Blob(document);
   try {
-    statement.Update();
+    db::Execute(conn, statement, params);
   } catch (const std::exception& e) {
     const absl::Status status = db::SqlError(e, "saving the document");
     if (status.code() == absl::StatusCode::kAlreadyExists && number) {
@@ -217,10 +174,10 @@ absl::Status MinutesStore::SaveDocument(sql::Connection& conn, const v1::Documen
 absl::StatusOr<v1::Document> MinutesStore::LoadDocument(sql::Connection& conn,
                                                         const std::string& document_id,
                                                         bool for_update) {
-  auto rows = Statement(conn, absl::StrCat("SELECT body FROM documents WHERE id = ?",
-                                           for_update ? " FOR UPDATE" : ""))
-                  .Bind({document_id})
-                  .Query();
+  auto rows = db::Query(
+      conn,
+      absl::StrCat("SELECT body FROM documents WHERE id = ?", for_update ? " FOR UPDATE" : ""),
+      {document_id});
   if (!rows->next()) {
     return absl::NotFoundError(absl::StrCat("document ", document_id, " not found"));
   }
@@ -229,11 +186,10 @@ absl::StatusOr<v1::Document> MinutesStore::LoadDocument(sql::Connection& conn,
 
 absl::StatusOr<std::optional<std::string>> MinutesStore::FindDocumentByNumber(
     sql::Connection& conn, const DocumentNumber& number) {
-  auto rows = Statement(conn,
+  auto rows = db::Query(conn,
                         "SELECT id FROM documents WHERE number_prefix = ? AND number_year = ? "
-                        "AND number_serial = ? FOR UPDATE")
-                  .Bind({number.prefix, int64_t{number.year}, int64_t{number.serial}})
-                  .Query();
+                        "AND number_serial = ? FOR UPDATE",
+                        {number.prefix, int64_t{number.year}, int64_t{number.serial}});
   if (!rows->next()) return std::optional<std::string>();
   return std::optional<std::string>(rows->getString("id").asStdString());
 }
@@ -259,10 +215,10 @@ absl::StatusOr<std::vector<v1::Document>> MinutesStore::ListDocuments(sql::Conne
     conditions.push_back("kind = ?");
     params.push_back(int64_t{filter.kind});
   }
-  auto rows = Statement(conn, absl::StrCat("SELECT body FROM documents", Where(conditions),
-                                           " ORDER BY created_at, id", Limit(page)))
-                  .Bind(params)
-                  .Query();
+  auto rows = db::Query(conn,
+                        absl::StrCat("SELECT body FROM documents", Where(conditions),
+                                     " ORDER BY created_at, id", Limit(page)),
+                        params);
   return ReadBodies<v1::Document>(*rows);
 }
 

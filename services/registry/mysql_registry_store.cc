@@ -1,7 +1,6 @@
 #include "services/registry/mysql_registry_store.h"
 
 #include <cppconn/exception.h>
-#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
 #include <cstdint>
@@ -11,54 +10,16 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "common/db/idempotency.h"
+#include "common/db/statement.h"
 #include "common/status.h"
 #include "common/time_util.h"
 
 namespace duban::registry {
 namespace {
 
-// One statement parameter: text, a number or NULL.
-struct Param {
-  enum class Kind { kText, kNumber, kNull };
-  Param(std::string text) : kind(Kind::kText), text(std::move(text)) {}
-  Param(const char* text) : kind(Kind::kText), text(text) {}
-  Param(int value) : kind(Kind::kNumber), number(value) {}
-  Param(int64_t value) : kind(Kind::kNumber), number(value) {}
-  Param(bool value) : kind(Kind::kNumber), number(value ? 1 : 0) {}
-  Param(std::nullptr_t) : kind(Kind::kNull) {}
-  Kind kind;
-  std::string text;
-  int64_t number = 0;
-};
-
-std::unique_ptr<sql::PreparedStatement> Prepare(sql::Connection& conn, const std::string& sql,
-                                                const std::vector<Param>& params) {
-  std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(sql));
-  for (size_t i = 0; i < params.size(); ++i) {
-    const unsigned index = static_cast<unsigned>(i + 1);
-    switch (params[i].kind) {
-      case Param::Kind::kText:
-        statement->setString(index, params[i].text);
-        break;
-      case Param::Kind::kNumber:
-        statement->setInt64(index, params[i].number);
-        break;
-      case Param::Kind::kNull:
-        statement->setNull(index, 0);
-        break;
-    }
-  }
-  return statement;
-}
-
-std::unique_ptr<sql::ResultSet> Query(sql::Connection& conn, const std::string& sql,
-                                      const std::vector<Param>& params = {}) {
-  return std::unique_ptr<sql::ResultSet>(Prepare(conn, sql, params)->executeQuery());
-}
-
-int Execute(sql::Connection& conn, const std::string& sql, const std::vector<Param>& params) {
-  return Prepare(conn, sql, params)->executeUpdate();
-}
+using db::Execute;
+using db::Param;
+using db::Query;
 
 std::string Text(const sql::ResultSet& rs, const char* column) {
   return rs.getString(column).asStdString();

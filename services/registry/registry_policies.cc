@@ -7,8 +7,8 @@ using v1::ROLE_KIND_ADMIN;
 using v1::ROLE_KIND_DISTRICT_LEADER;
 using v1::ROLE_KIND_OFFICE_LIAISON;
 using v1::ROLE_KIND_SUPERVISING_OFFICE_LEADER;
-using v1::ROLE_KIND_UNIT_LIAISON;
 using v1::ROLE_KIND_SUPERVISION_GROUP_MEMBER;
+using v1::ROLE_KIND_UNIT_LIAISON;
 
 MethodPolicy AdminsOnly() { return {.roles = {ROLE_KIND_ADMIN}, .services = true}; }
 

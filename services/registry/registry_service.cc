@@ -12,12 +12,12 @@ namespace {
 template <typename Response, typename Handler>
 grpc::Status Serve(const Authorizer& authorizer, grpc::ServerContext& context, const char* method,
                    Response* response, Handler handle) {
-  absl::StatusOr<Caller> caller = authorizer.Authorize(context, method);
-  if (!caller.ok()) return ToGrpc(caller.status());
-  absl::StatusOr<Response> result = handle(*caller);
-  if (!result.ok()) return ToGrpc(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
+  return authorizer.Run(context, method, [&](const Caller& caller) -> absl::Status {
+    absl::StatusOr<Response> result = handle(caller);
+    if (!result.ok()) return result.status();
+    *response = *std::move(result);
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace

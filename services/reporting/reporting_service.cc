@@ -12,10 +12,8 @@ ReportingServiceImpl::ReportingServiceImpl(const Authorizer* authorizer,
 
 grpc::Status ReportingServiceImpl::Handle(grpc::ServerContext* context, absl::string_view method,
                                           const std::function<absl::Status(const Caller&)>& work) {
-  absl::StatusOr<Caller> caller = authorizer_->Authorize(
-      *context, absl::StrCat("/duban.reporting.v1.ReportingService/", method));
-  if (!caller.ok()) return ToGrpc(caller.status());
-  return ToGrpc(work(*caller));
+  return authorizer_->Run(*context, absl::StrCat("/duban.reporting.v1.ReportingService/", method),
+                          work);
 }
 
 grpc::Status ReportingServiceImpl::NotYet(grpc::ServerContext* context, absl::string_view method) {

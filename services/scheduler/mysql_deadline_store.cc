@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/db/pool.h"
+#include "common/db/statement.h"
 #include "common/status.h"
 #include "common/time_util.h"
 
@@ -18,38 +19,7 @@ namespace {
 
 using duban::scheduler::v1::Deadline;
 
-// A bound parameter: text, integer or SQL NULL.
-struct Param {
-  enum class Kind { kText, kNumber, kNull };
-  Param(std::string value) : kind(Kind::kText), text(std::move(value)) {}  // NOLINT
-  Param(const char* value) : kind(Kind::kText), text(value) {}             // NOLINT
-  Param(int64_t value) : kind(Kind::kNumber), number(value) {}             // NOLINT
-  static Param Null() {
-    Param param(int64_t{0});
-    param.kind = Kind::kNull;
-    return param;
-  }
-  Kind kind;
-  std::string text;
-  int64_t number = 0;
-};
-
-void Bind(sql::PreparedStatement& statement, const std::vector<Param>& params) {
-  for (size_t i = 0; i < params.size(); ++i) {
-    const int index = static_cast<int>(i) + 1;
-    switch (params[i].kind) {
-      case Param::Kind::kText:
-        statement.setString(index, params[i].text);
-        break;
-      case Param::Kind::kNumber:
-        statement.setInt64(index, params[i].number);
-        break;
-      case Param::Kind::kNull:
-        statement.setNull(index, sql::DataType::VARCHAR);
-        break;
-    }
-  }
-}
+using db::Param;
 
 template <typename Fn>
 auto Guarded(std::string_view what, Fn fn) -> decltype(fn()) {
@@ -150,11 +120,9 @@ absl::StatusOr<std::optional<StoredDeadline>> LoadWhere(sql::Connection& conn,
                                                         const char* condition,
                                                         const std::vector<Param>& params,
                                                         bool for_update) {
-  std::unique_ptr<sql::PreparedStatement> statement(
-      conn.prepareStatement(absl::StrCat("SELECT ", kDeadlineColumns, " FROM deadlines WHERE ",
-                                         condition, for_update ? " FOR UPDATE" : "")));
-  Bind(*statement, params);
-  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+  const std::string sql_text(absl::StrCat("SELECT ", kDeadlineColumns, " FROM deadlines WHERE ",
+                                          condition, for_update ? " FOR UPDATE" : ""));
+  std::unique_ptr<sql::ResultSet> rows = db::Query(conn, sql_text, params);
   if (!rows->next()) return std::optional<StoredDeadline>();
   DUBAN_ASSIGN_OR_RETURN(StoredDeadline stored, FromRow(*rows));
   DUBAN_RETURN_IF_ERROR(LoadLadder(conn, stored.deadline));
@@ -182,14 +150,12 @@ absl::StatusOr<std::optional<StoredDeadline>> MysqlDeadlineStore::LoadById(sql::
 absl::Status MysqlDeadlineStore::Insert(sql::Connection& conn, const StoredDeadline& stored,
                                         absl::Time now) {
   return Guarded("insert deadline", [&]() -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> statement(
-        conn.prepareStatement(absl::StrCat("INSERT INTO deadlines (", kDeadlineColumns,
-                                           ", created_at, updated_at) VALUES (", Marks(16), ")")));
+    const std::string sql_text(absl::StrCat("INSERT INTO deadlines (", kDeadlineColumns,
+                                            ", created_at, updated_at) VALUES (", Marks(16), ")"));
     std::vector<Param> row = Row(stored);
     row.push_back(db::ToSqlTime(now));
     row.push_back(db::ToSqlTime(now));
-    Bind(*statement, row);
-    statement->executeUpdate();
+    db::Execute(conn, sql_text, row);
     return absl::OkStatus();
   });
 }
@@ -197,16 +163,15 @@ absl::Status MysqlDeadlineStore::Insert(sql::Connection& conn, const StoredDeadl
 absl::Status MysqlDeadlineStore::Update(sql::Connection& conn, const StoredDeadline& stored,
                                         absl::Time now) {
   return Guarded("update deadline", [&]() -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
+    const std::string sql_text(
         "UPDATE deadlines SET id = ?, subject_kind = ?, subject_id = ?, owner_unit_id = ?, "
         "owner_person_id = ?, rule = ?, inputs_json = ?, deadline_kind = ?, deadline_date = ?, "
         "due_at = ?, state = ?, met_at = ?, label = ?, revision = ?, updated_at = ? "
-        "WHERE id = ?"));
+        "WHERE id = ?");
     std::vector<Param> row = Row(stored);
     row.push_back(db::ToSqlTime(now));
     row.push_back(stored.deadline.id());
-    Bind(*statement, row);
-    statement->executeUpdate();
+    db::Execute(conn, sql_text, row);
     return absl::OkStatus();
   });
 }
@@ -225,12 +190,12 @@ absl::Status MysqlDeadlineStore::DeleteUnfiredRungs(sql::Connection& conn,
 absl::Status MysqlDeadlineStore::AddRungs(sql::Connection& conn, const std::string& deadline_id,
                                           int64_t generation, const std::vector<RungDue>& rungs) {
   return Guarded("add rungs", [&]() -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
-        "INSERT INTO ladder_rungs (deadline_id, generation, rung, due_at) VALUES (?, ?, ?, ?)"));
+    const std::string sql_text(
+        "INSERT INTO ladder_rungs (deadline_id, generation, rung, due_at) VALUES (?, ?, ?, ?)");
     for (const RungDue& rung : rungs) {
-      Bind(*statement,
-           {deadline_id, generation, static_cast<int64_t>(rung.rung), db::ToSqlTime(rung.due_at)});
-      statement->executeUpdate();
+      db::Execute(
+          conn, sql_text,
+          {deadline_id, generation, static_cast<int64_t>(rung.rung), db::ToSqlTime(rung.due_at)});
     }
     return absl::OkStatus();
   });
@@ -262,10 +227,9 @@ absl::StatusOr<std::optional<ClaimedRung>> MysqlDeadlineStore::ClaimDueRung(sql:
 absl::Status MysqlDeadlineStore::MarkFired(sql::Connection& conn, int64_t rung_id,
                                            absl::Time fired_at, int64_t event_seq) {
   return Guarded("mark rung fired", [&]() -> absl::Status {
-    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
-        "UPDATE ladder_rungs SET fired_at = ?, event_seq = ? WHERE id = ? AND fired_at IS NULL"));
-    Bind(*statement, {db::ToSqlTime(fired_at), event_seq, rung_id});
-    if (statement->executeUpdate() != 1) {
+    const std::string sql_text(
+        "UPDATE ladder_rungs SET fired_at = ?, event_seq = ? WHERE id = ? AND fired_at IS NULL");
+    if (db::Execute(conn, sql_text, {db::ToSqlTime(fired_at), event_seq, rung_id}) != 1) {
       return absl::AbortedError(absl::StrCat("rung ", rung_id, " fired concurrently"));
     }
     return absl::OkStatus();
@@ -323,11 +287,9 @@ absl::StatusOr<std::vector<Deadline>> MysqlDeadlineStore::List(sql::Connection& 
   const std::string where =
       conditions.empty() ? "" : absl::StrCat(" WHERE ", absl::StrJoin(conditions, " AND "));
   return Guarded("list deadlines", [&]() -> absl::StatusOr<std::vector<Deadline>> {
-    std::unique_ptr<sql::PreparedStatement> statement(
-        conn.prepareStatement(absl::StrCat("SELECT ", kDeadlineColumns, " FROM deadlines", where,
-                                           " ORDER BY due_at, id LIMIT ", query.limit)));
-    Bind(*statement, params);
-    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+    const std::string sql_text(absl::StrCat("SELECT ", kDeadlineColumns, " FROM deadlines", where,
+                                            " ORDER BY due_at, id LIMIT ", query.limit));
+    std::unique_ptr<sql::ResultSet> rows = db::Query(conn, sql_text, params);
     std::vector<Deadline> deadlines;
     while (rows->next()) {
       DUBAN_ASSIGN_OR_RETURN(StoredDeadline stored, FromRow(*rows));
@@ -362,14 +324,13 @@ absl::StatusOr<std::vector<duban::scheduler::v1::RungFiring>> MysqlDeadlineStore
   }
   return Guarded(
       "list rung firings", [&]() -> absl::StatusOr<std::vector<duban::scheduler::v1::RungFiring>> {
-        std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(absl::StrCat(
-            "SELECT r.id, r.deadline_id, d.subject_kind, d.subject_id, "
-            "r.rung, r.due_at, r.fired_at, r.event_seq "
-            "FROM ladder_rungs r JOIN deadlines d ON d.id = r.deadline_id "
-            "WHERE ",
-            absl::StrJoin(conditions, " AND "), " ORDER BY r.id LIMIT ", query.limit)));
-        Bind(*statement, params);
-        std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+        const std::string sql_text(
+            absl::StrCat("SELECT r.id, r.deadline_id, d.subject_kind, d.subject_id, "
+                         "r.rung, r.due_at, r.fired_at, r.event_seq "
+                         "FROM ladder_rungs r JOIN deadlines d ON d.id = r.deadline_id "
+                         "WHERE ",
+                         absl::StrJoin(conditions, " AND "), " ORDER BY r.id LIMIT ", query.limit));
+        std::unique_ptr<sql::ResultSet> rows = db::Query(conn, sql_text, params);
         std::vector<duban::scheduler::v1::RungFiring> firings;
         while (rows->next()) {
           ids->push_back(rows->getInt64(1));

@@ -13,10 +13,10 @@ SchedulerServiceImpl::SchedulerServiceImpl(const Authorizer* authorizer, Deadlin
 
 grpc::Status SchedulerServiceImpl::Handle(grpc::ServerContext* context, absl::string_view method,
                                           const std::function<absl::Status(const Reader&)>& body) {
-  absl::StatusOr<Caller> caller = authorizer_->Authorize(
-      *context, absl::StrCat("/duban.scheduler.v1.SchedulerService/", method));
-  if (!caller.ok()) return ToGrpc(caller.status());
-  return ToGrpc(body(Reader{caller->ReadsEverything(), caller->LiaisonUnits()}));
+  return authorizer_->Run(*context, absl::StrCat("/duban.scheduler.v1.SchedulerService/", method),
+                          [&](const Caller& caller) {
+                            return body(Reader{caller.ReadsEverything(), caller.LiaisonUnits()});
+                          });
 }
 
 grpc::Status SchedulerServiceImpl::GetDeadline(grpc::ServerContext* context,
@@ -76,17 +76,17 @@ SchedulerEventSink::SchedulerEventSink(const Authorizer* authorizer, DeadlineKee
 grpc::Status SchedulerEventSink::Deliver(grpc::ServerContext* context,
                                          const events::v1::DeliverRequest* request,
                                          events::v1::DeliverResponse* response) {
-  absl::StatusOr<Caller> caller =
-      authorizer_->Authorize(*context, "/duban.events.v1.EventSinkService/Deliver");
-  if (!caller.ok()) return ToGrpc(caller.status());
-  absl::StatusOr<int> applied =
-      db::ApplyEvents(*pool_, *clock_, request->events(),
-                      [&](sql::Connection& conn, const events::v1::Event& event) {
-                        return keeper_->ApplyEvent(conn, event);
-                      });
-  if (!applied.ok()) return ToGrpc(applied.status());
-  response->set_applied_count(*applied);
-  return grpc::Status::OK;
+  return authorizer_->Run(
+      *context, "/duban.events.v1.EventSinkService/Deliver", [&](const Caller&) -> absl::Status {
+        absl::StatusOr<int> applied =
+            db::ApplyEvents(*pool_, *clock_, request->events(),
+                            [&](sql::Connection& conn, const events::v1::Event& event) {
+                              return keeper_->ApplyEvent(conn, event);
+                            });
+        if (!applied.ok()) return applied.status();
+        response->set_applied_count(*applied);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace duban::scheduler

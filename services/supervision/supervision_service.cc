@@ -15,10 +15,8 @@ SupervisionServiceImpl::SupervisionServiceImpl(const Authorizer* authorizer,
 grpc::Status SupervisionServiceImpl::Handle(
     grpc::ServerContext* context, absl::string_view method,
     const std::function<absl::Status(const Caller&)>& work) {
-  absl::StatusOr<Caller> caller = authorizer_->Authorize(
-      *context, absl::StrCat("/duban.supervision.v1.SupervisionService/", method));
-  if (!caller.ok()) return ToGrpc(caller.status());
-  return ToGrpc(work(*caller));
+  return authorizer_->Run(*context,
+                          absl::StrCat("/duban.supervision.v1.SupervisionService/", method), work);
 }
 
 grpc::Status SupervisionServiceImpl::GetCase(grpc::ServerContext* context,
@@ -100,17 +98,17 @@ SupervisionEventSink::SupervisionEventSink(const Authorizer* authorizer,
 grpc::Status SupervisionEventSink::Deliver(grpc::ServerContext* context,
                                            const events::v1::DeliverRequest* request,
                                            events::v1::DeliverResponse* response) {
-  absl::StatusOr<Caller> caller =
-      authorizer_->Authorize(*context, "/duban.events.v1.EventSinkService/Deliver");
-  if (!caller.ok()) return ToGrpc(caller.status());
-  absl::StatusOr<int> applied =
-      db::ApplyEvents(*pool_, *clock_, request->events(),
-                      [this](sql::Connection& conn, const events::v1::Event& event) {
-                        return workflow_->ApplyEvent(conn, event);
-                      });
-  if (!applied.ok()) return ToGrpc(applied.status());
-  response->set_applied_count(*applied);
-  return grpc::Status::OK;
+  return authorizer_->Run(
+      *context, "/duban.events.v1.EventSinkService/Deliver", [&](const Caller&) -> absl::Status {
+        absl::StatusOr<int> applied =
+            db::ApplyEvents(*pool_, *clock_, request->events(),
+                            [this](sql::Connection& conn, const events::v1::Event& event) {
+                              return workflow_->ApplyEvent(conn, event);
+                            });
+        if (!applied.ok()) return applied.status();
+        response->set_applied_count(*applied);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace duban::supervision

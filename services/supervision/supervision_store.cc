@@ -1,6 +1,5 @@
 #include "services/supervision/supervision_store.h"
 
-#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
 #include <memory>
@@ -10,60 +9,20 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/db/pool.h"
+#include "common/db/statement.h"
 #include "common/status.h"
 #include "common/time_util.h"
 
 namespace duban::supervision {
 namespace {
 
-// A bound parameter: text or a number.
-struct Param {
-  Param(std::string value) : is_text(true), text(std::move(value)) {}  // NOLINT: implicit
-  Param(int64_t value) : number(value) {}                              // NOLINT: implicit
-  bool is_text = false;
-  std::string text;
-  int64_t number = 0;
-};
+using db::Param;
 
-// Parameters bound in order, and blobs kept alive until the statement runs.
-class Statement {
- public:
-  Statement(sql::Connection& conn, const std::string& text)
-      : statement_(conn.prepareStatement(text)) {}
-
-  Statement& Bind(const std::vector<Param>& params) {
-    for (const Param& param : params) {
-      if (param.is_text) {
-        statement_->setString(++index_, param.text);
-      } else {
-        statement_->setInt64(++index_, param.number);
-      }
-    }
-    return *this;
-  }
-  Statement& NullableTime(const google::protobuf::Timestamp* at) {
-    if (at == nullptr) {
-      statement_->setNull(++index_, sql::DataType::TIMESTAMP);
-    } else {
-      statement_->setString(++index_, db::ToSqlTime(FromProto(*at)));
-    }
-    return *this;
-  }
-  Statement& Blob(const google::protobuf::Message& message) {
-    blobs_.push_back(std::make_unique<std::istringstream>(message.SerializeAsString()));
-    statement_->setBlob(++index_, blobs_.back().get());
-    return *this;
-  }
-  int Update() { return statement_->executeUpdate(); }
-  std::unique_ptr<sql::ResultSet> Query() {
-    return std::unique_ptr<sql::ResultSet>(statement_->executeQuery());
-  }
-
- private:
-  std::unique_ptr<sql::PreparedStatement> statement_;
-  std::vector<std::unique_ptr<std::istringstream>> blobs_;
-  int index_ = 0;
-};
+// closed_at and the like: the time, or NULL when there is none.
+Param OptionalTime(const google::protobuf::Timestamp* at) {
+  if (at == nullptr) return Param::Null();
+  return db::ToSqlTime(FromProto(*at));
+}
 
 template <typename T>
 absl::StatusOr<std::vector<T>> ReadBodies(sql::ResultSet& rows) {
@@ -125,11 +84,11 @@ std::string NextPageToken(const PageRequest& page, size_t rows_returned) {
 
 absl::StatusOr<std::optional<v1::SupervisionCase>> SupervisionStore::FindCase(
     sql::Connection& conn, const common::v1::Subject& subject, bool for_update) {
-  auto rows = Statement(conn, absl::StrCat("SELECT body FROM cases WHERE subject_kind = ? AND "
-                                           "subject_id = ?",
-                                           for_update ? " FOR UPDATE" : ""))
-                  .Bind({int64_t{subject.kind()}, subject.id()})
-                  .Query();
+  auto rows = db::Query(conn,
+                        absl::StrCat("SELECT body FROM cases WHERE subject_kind = ? AND "
+                                     "subject_id = ?",
+                                     for_update ? " FOR UPDATE" : ""),
+                        {int64_t{subject.kind()}, subject.id()});
   DUBAN_ASSIGN_OR_RETURN(std::vector<v1::SupervisionCase> cases,
                          ReadBodies<v1::SupervisionCase>(*rows));
   if (cases.empty()) return std::optional<v1::SupervisionCase>();
@@ -139,10 +98,9 @@ absl::StatusOr<std::optional<v1::SupervisionCase>> SupervisionStore::FindCase(
 absl::StatusOr<v1::SupervisionCase> SupervisionStore::LoadCase(sql::Connection& conn,
                                                                const std::string& case_id,
                                                                bool for_update) {
-  auto rows = Statement(conn, absl::StrCat("SELECT body FROM cases WHERE id = ?",
-                                           for_update ? " FOR UPDATE" : ""))
-                  .Bind({case_id})
-                  .Query();
+  auto rows = db::Query(
+      conn, absl::StrCat("SELECT body FROM cases WHERE id = ?", for_update ? " FOR UPDATE" : ""),
+      {case_id});
   DUBAN_ASSIGN_OR_RETURN(std::vector<v1::SupervisionCase> cases,
                          ReadBodies<v1::SupervisionCase>(*rows));
   if (cases.empty()) return absl::NotFoundError(absl::StrCat("case ", case_id, " not found"));
@@ -150,16 +108,16 @@ absl::StatusOr<v1::SupervisionCase> SupervisionStore::LoadCase(sql::Connection& 
 }
 
 absl::Status SupervisionStore::SaveCase(sql::Connection& conn, const v1::SupervisionCase& c) {
-  Statement(conn,
-            "INSERT INTO cases (id, subject_kind, subject_id, unit_id, state, referred, "
-            "opened_at, closed_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON DUPLICATE KEY UPDATE unit_id = VALUES(unit_id), state = VALUES(state), "
-            "referred = VALUES(referred), closed_at = VALUES(closed_at), body = VALUES(body)")
-      .Bind({c.id(), int64_t{c.subject().kind()}, c.subject().id(), c.unit_id(), int64_t{c.state()},
-             int64_t{c.referred() ? 1 : 0}, db::ToSqlTime(FromProto(c.opened_at()))})
-      .NullableTime(c.has_closed_at() ? &c.closed_at() : nullptr)
-      .Blob(c)
-      .Update();
+  db::Execute(
+      conn,
+      "INSERT INTO cases (id, subject_kind, subject_id, unit_id, state, referred, "
+      "opened_at, closed_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON DUPLICATE KEY UPDATE unit_id = VALUES(unit_id), state = VALUES(state), "
+      "referred = VALUES(referred), closed_at = VALUES(closed_at), body = VALUES(body)",
+      {c.id(), int64_t{c.subject().kind()}, c.subject().id(), c.unit_id(), int64_t{c.state()},
+       int64_t{c.referred() ? 1 : 0}, db::ToSqlTime(FromProto(c.opened_at())),
+       OptionalTime(c.has_closed_at() ? &c.closed_at() : nullptr),
+       Param::Blob(c.SerializeAsString())});
   return absl::OkStatus();
 }
 
@@ -177,23 +135,20 @@ absl::StatusOr<std::vector<v1::SupervisionCase>> SupervisionStore::ListCases(
   if (filter.not_closed_before) {
     where.Add("(closed_at IS NULL OR closed_at >= ?)", db::ToSqlTime(*filter.not_closed_before));
   }
-  auto rows = Statement(conn, absl::StrCat("SELECT body FROM cases", where.Where(),
-                                           " ORDER BY opened_at, id", Limit(page)))
-                  .Bind(where.params)
-                  .Query();
+  auto rows = db::Query(
+      conn,
+      absl::StrCat("SELECT body FROM cases", where.Where(), " ORDER BY opened_at, id", Limit(page)),
+      where.params);
   return ReadBodies<v1::SupervisionCase>(*rows);
 }
 
 absl::Status SupervisionStore::InsertNotice(sql::Connection& conn, const v1::Notice& notice) {
-  Statement statement(conn,
-                      "INSERT INTO notices (id, kind, subject_kind, subject_id, unit_id, case_id, "
-                      "at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  statement
-      .Bind({notice.id(), int64_t{notice.kind()}, int64_t{notice.subject().kind()},
-             notice.subject().id(), notice.unit_id(), notice.case_id(),
-             db::ToSqlTime(FromProto(notice.at()))})
-      .Blob(notice)
-      .Update();
+  db::Execute(conn,
+              "INSERT INTO notices (id, kind, subject_kind, subject_id, unit_id, case_id, "
+              "at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+              {notice.id(), int64_t{notice.kind()}, int64_t{notice.subject().kind()},
+               notice.subject().id(), notice.unit_id(), notice.case_id(),
+               db::ToSqlTime(FromProto(notice.at())), Param::Blob(notice.SerializeAsString())});
   return absl::OkStatus();
 }
 
@@ -208,10 +163,10 @@ absl::StatusOr<std::vector<v1::Notice>> SupervisionStore::ListNotices(
     where.Add("subject_kind = ?", int64_t{filter.subject->kind()});
     where.Add("subject_id = ?", filter.subject->id());
   }
-  auto rows = Statement(conn, absl::StrCat("SELECT body FROM notices", where.Where(),
-                                           " ORDER BY at, id", Limit(page)))
-                  .Bind(where.params)
-                  .Query();
+  auto rows = db::Query(
+      conn,
+      absl::StrCat("SELECT body FROM notices", where.Where(), " ORDER BY at, id", Limit(page)),
+      where.params);
   return ReadBodies<v1::Notice>(*rows);
 }
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "common/db/pool.h"
+#include "common/db/statement.h"
 #include "common/status.h"
 #include "common/time_util.h"
 
@@ -19,38 +20,7 @@ namespace {
 
 using duban::tasks::v1::Item;
 
-// A bound parameter: text, integer or SQL NULL.
-struct Param {
-  enum class Kind { kText, kNumber, kNull };
-  Param(std::string value) : kind(Kind::kText), text(std::move(value)) {}  // NOLINT
-  Param(const char* value) : kind(Kind::kText), text(value) {}             // NOLINT
-  Param(int64_t value) : kind(Kind::kNumber), number(value) {}             // NOLINT
-  static Param Null() {
-    Param param(int64_t{0});
-    param.kind = Kind::kNull;
-    return param;
-  }
-  Kind kind;
-  std::string text;
-  int64_t number = 0;
-};
-
-void Bind(sql::PreparedStatement& statement, const std::vector<Param>& params) {
-  for (size_t i = 0; i < params.size(); ++i) {
-    const int index = static_cast<int>(i) + 1;
-    switch (params[i].kind) {
-      case Param::Kind::kText:
-        statement.setString(index, params[i].text);
-        break;
-      case Param::Kind::kNumber:
-        statement.setInt64(index, params[i].number);
-        break;
-      case Param::Kind::kNull:
-        statement.setNull(index, sql::DataType::VARCHAR);
-        break;
-    }
-  }
-}
+using db::Param;
 
 Param OptionalTime(const google::protobuf::Timestamp& ts, bool has) {
   if (!has) return Param::Null();
@@ -282,12 +252,11 @@ absl::StatusOr<std::optional<Item>> MysqlItemStore::Load(sql::Connection& conn,
 absl::StatusOr<bool> MysqlItemStore::Insert(sql::Connection& conn, const Item& item) {
   DUBAN_ASSIGN_OR_RETURN(std::vector<Param> row, Row(item));
   return Guarded("insert item", [&]() -> absl::StatusOr<bool> {
-    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
+    const std::string sql_text(
         absl::StrCat("INSERT IGNORE INTO items (id, ", kColumns,
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")));
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     row.insert(row.begin(), item.id());
-    Bind(*statement, row);
-    if (statement->executeUpdate() == 0) return false;
+    if (db::Execute(conn, sql_text, row) == 0) return false;
     DUBAN_RETURN_IF_ERROR(WriteUnits(conn, item));
     return true;
   });
@@ -297,16 +266,15 @@ absl::Status MysqlItemStore::Update(sql::Connection& conn, const Item& item) {
   DUBAN_ASSIGN_OR_RETURN(std::vector<Param> row, Row(item));
   return Guarded("update item", [&]() -> absl::Status {
     // original_due_at never changes after the insert.
-    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
+    const std::string sql_text(
         "UPDATE items SET source_kind = ?, source_document_id = ?, source_event_id = ?, "
         "leader_id = ?, matter_id = ?, lead_unit_id = ?, content = ?, deadline_kind = ?, "
         "deadline_date = ?, due_at = ?, original_due_at = original_due_at, status = ?, "
         "referred_at = ?, parent_item_id = ?, created_at = ?, reported_complete_at = ?, "
-        "closed_at = ?, revision = ?, body = ? WHERE id = ?"));
+        "closed_at = ?, revision = ?, body = ? WHERE id = ?");
     row.erase(row.begin() + 10);
     row.push_back(item.id());
-    Bind(*statement, row);
-    if (statement->executeUpdate() == 0) {
+    if (db::Execute(conn, sql_text, row) == 0) {
       return absl::NotFoundError(absl::StrCat("item ", item.id(), " not found"));
     }
     return WriteUnits(conn, item);
@@ -321,11 +289,9 @@ absl::StatusOr<std::vector<Item>> MysqlItemStore::List(sql::Connection& conn,
     where.Add("(i.due_at > ? OR (i.due_at = ? AND i.id > ?))", {due, due, query.after->second});
   }
   return Guarded("list items", [&]() -> absl::StatusOr<std::vector<Item>> {
-    std::unique_ptr<sql::PreparedStatement> statement(
-        conn.prepareStatement(absl::StrCat("SELECT i.body FROM items i", where.Clause(),
-                                           " ORDER BY i.due_at, i.id LIMIT ", query.limit)));
-    Bind(*statement, where.params());
-    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+    const std::string sql_text(absl::StrCat("SELECT i.body FROM items i", where.Clause(),
+                                            " ORDER BY i.due_at, i.id LIMIT ", query.limit));
+    std::unique_ptr<sql::ResultSet> rows = db::Query(conn, sql_text, where.params());
     std::vector<Item> items;
     while (rows->next()) {
       DUBAN_ASSIGN_OR_RETURN(Item item, FromJson(rows->getString(1)));
@@ -342,15 +308,14 @@ absl::StatusOr<LightCounts> MysqlItemStore::Count(sql::Connection& conn, const I
   std::vector<Param> params = {warn, now, warn, now};
   for (auto& p : where.params()) params.push_back(p);
   return Guarded("count items", [&]() -> absl::StatusOr<LightCounts> {
-    std::unique_ptr<sql::PreparedStatement> statement(conn.prepareStatement(
+    const std::string sql_text(
         absl::StrCat("SELECT COUNT(*), "
                      "COALESCE(SUM(i.status NOT IN (4, 5) AND i.due_at > ?), 0), "
                      "COALESCE(SUM(i.status NOT IN (4, 5) AND i.due_at > ? AND i.due_at <= ?), 0), "
                      "COALESCE(SUM(i.status NOT IN (4, 5) AND i.due_at <= ?), 0), "
                      "COALESCE(SUM(i.status IN (4, 5)), 0) FROM items i",
-                     where.Clause())));
-    Bind(*statement, params);
-    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+                     where.Clause()));
+    std::unique_ptr<sql::ResultSet> rows = db::Query(conn, sql_text, params);
     LightCounts counts;
     if (rows->next()) {
       counts.count = rows->getInt64(1);

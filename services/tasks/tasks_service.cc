@@ -13,10 +13,9 @@ TasksServiceImpl::TasksServiceImpl(const Authorizer* authorizer, TaskTracker* tr
 
 grpc::Status TasksServiceImpl::Handle(grpc::ServerContext* context, absl::string_view method,
                                       const std::function<absl::Status(const Actor&)>& body) {
-  absl::StatusOr<Caller> caller =
-      authorizer_->Authorize(*context, absl::StrCat("/duban.tasks.v1.TasksService/", method));
-  if (!caller.ok()) return ToGrpc(caller.status());
-  return ToGrpc(body(ActorFromPrincipal(caller->principal())));
+  return authorizer_->Run(
+      *context, absl::StrCat("/duban.tasks.v1.TasksService/", method),
+      [&](const Caller& caller) { return body(ActorFromPrincipal(caller.principal())); });
 }
 
 grpc::Status TasksServiceImpl::CreateItem(grpc::ServerContext* context,
@@ -169,17 +168,17 @@ TasksEventSink::TasksEventSink(const Authorizer* authorizer, TaskTracker* tracke
 grpc::Status TasksEventSink::Deliver(grpc::ServerContext* context,
                                      const events::v1::DeliverRequest* request,
                                      events::v1::DeliverResponse* response) {
-  absl::StatusOr<Caller> caller =
-      authorizer_->Authorize(*context, "/duban.events.v1.EventSinkService/Deliver");
-  if (!caller.ok()) return ToGrpc(caller.status());
-  absl::StatusOr<int> applied =
-      db::ApplyEvents(*pool_, *clock_, request->events(),
-                      [&](sql::Connection& conn, const events::v1::Event& event) {
-                        return tracker_->ApplyEvent(conn, event);
-                      });
-  if (!applied.ok()) return ToGrpc(applied.status());
-  response->set_applied_count(*applied);
-  return grpc::Status::OK;
+  return authorizer_->Run(
+      *context, "/duban.events.v1.EventSinkService/Deliver", [&](const Caller&) -> absl::Status {
+        absl::StatusOr<int> applied =
+            db::ApplyEvents(*pool_, *clock_, request->events(),
+                            [&](sql::Connection& conn, const events::v1::Event& event) {
+                              return tracker_->ApplyEvent(conn, event);
+                            });
+        if (!applied.ok()) return applied.status();
+        response->set_applied_count(*applied);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace duban::tasks
