@@ -35,6 +35,11 @@ absl::Status CheckRequestId(const std::string& request_id) {
   if (request_id.size() > kMaxRequestIdBytes) {
     return InvalidField("request_id", absl::StrCat("longer than ", kMaxRequestIdBytes, " bytes"));
   }
+  for (const char c : request_id) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+      return InvalidField("request_id", "must not contain control characters");
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -100,10 +105,14 @@ absl::Status Replay(const RecordedRequest& recorded, const std::string& method,
 }  // namespace
 
 absl::Status RunOnce(ConnectionPool& pool, const std::string& method, const std::string& request_id,
-                     const google::protobuf::Message& request, google::protobuf::Message* response,
+                     const std::string& caller, const google::protobuf::Message& request,
+                     google::protobuf::Message* response,
                      const std::function<absl::Status(sql::Connection&)>& body) {
   DUBAN_RETURN_IF_ERROR(CheckRequestId(request_id));
-  const std::string request_bytes = SerializeDeterministically(request);
+  // The caller is part of what is compared: replaying another caller's request
+  // id never hands out that caller's answer.
+  const std::string request_bytes =
+      absl::StrCat(caller, std::string(1, '\0'), SerializeDeterministically(request));
 
   return InTransaction(pool, [&](sql::Connection& conn) -> absl::Status {
     if (!Claim(conn, request_id, method, request_bytes)) {

@@ -19,11 +19,14 @@ namespace duban::db {
 // response it produced in the request log. If the id was recorded before for
 // the same method and the same request (compared byte for byte, serialized
 // deterministically), `response` is filled with the recorded answer and
-// `body` does not run. INVALID_ARGUMENT "request_id: ..." when the id is empty,
-// longer than 128 bytes, or recorded for a different method or request. A
-// failed body records nothing, so a retry runs it again.
+// `body` does not run. `caller` (the subject of the caller's token) is part of
+// the comparison, so one caller can never replay another's request id.
+// INVALID_ARGUMENT "request_id: ..." when the id is empty, longer than 128
+// bytes, holds control characters, or was recorded for a different method,
+// caller or request. A failed body records nothing, so a retry runs it again.
 absl::Status RunOnce(ConnectionPool& pool, const std::string& method, const std::string& request_id,
-                     const google::protobuf::Message& request, google::protobuf::Message* response,
+                     const std::string& caller, const google::protobuf::Message& request,
+                     google::protobuf::Message* response,
                      const std::function<absl::Status(sql::Connection&)>& body);
 
 }  // namespace duban::db

@@ -42,16 +42,19 @@ class IdempotencyTest : public ::testing::Test {
 
   // Adds one to the counter and answers its new value.
   absl::Status Increment(const std::string& method, const std::string& request_id,
-                         const StringValue& request, Int64Value* response) {
-    return RunOnce(db_->pool(), method, request_id, request, response, [&](sql::Connection& conn) {
-      ++executions_;
-      std::unique_ptr<sql::Statement> stmt(conn.createStatement());
-      stmt->executeUpdate("UPDATE counter SET n = n + 1 WHERE id = 1");
-      std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery("SELECT n FROM counter WHERE id = 1"));
-      rs->next();
-      response->set_value(rs->getInt64(1));
-      return absl::OkStatus();
-    });
+                         const StringValue& request, Int64Value* response,
+                         const std::string& caller = "p-clerk") {
+    return RunOnce(db_->pool(), method, request_id, caller, request, response,
+                   [&](sql::Connection& conn) {
+                     ++executions_;
+                     std::unique_ptr<sql::Statement> stmt(conn.createStatement());
+                     stmt->executeUpdate("UPDATE counter SET n = n + 1 WHERE id = 1");
+                     std::unique_ptr<sql::ResultSet> rs(
+                         stmt->executeQuery("SELECT n FROM counter WHERE id = 1"));
+                     rs->next();
+                     response->set_value(rs->getInt64(1));
+                     return absl::OkStatus();
+                   });
   }
 
   int64_t Counter() {
@@ -103,14 +106,25 @@ TEST_F(IdempotencyTest, TheSameIdWithADifferentRequestIsInvalidArgument) {
   EXPECT_EQ(Counter(), 1);
 }
 
+TEST_F(IdempotencyTest, AnotherCallersRequestIdIsRefusedNotReplayed) {
+  Int64Value response;
+  ASSERT_TRUE(Increment(kMethod, "req-1", Request("note"), &response, "p-owner").ok());
+  Int64Value replayed;
+  EXPECT_EQ(
+      Increment(kMethod, "req-1", Request("note"), &replayed, "p-other"),
+      absl::InvalidArgumentError("request_id: 'req-1' was already used for a different request"));
+  EXPECT_EQ(replayed.value(), 0) << "nothing of the first answer is handed out";
+  EXPECT_EQ(Counter(), 1);
+}
+
 TEST_F(IdempotencyTest, AFailedBodyRecordsNothingSoARetryRunsIt) {
   Int64Value response;
-  absl::Status failed =
-      RunOnce(db_->pool(), kMethod, "req-1", Request("note"), &response, [](sql::Connection& conn) {
-        std::unique_ptr<sql::Statement> stmt(conn.createStatement());
-        stmt->executeUpdate("UPDATE counter SET n = n + 1");
-        return absl::FailedPreconditionError("item is closed");
-      });
+  absl::Status failed = RunOnce(db_->pool(), kMethod, "req-1", "p-clerk", Request("note"),
+                                &response, [](sql::Connection& conn) {
+                                  std::unique_ptr<sql::Statement> stmt(conn.createStatement());
+                                  stmt->executeUpdate("UPDATE counter SET n = n + 1");
+                                  return absl::FailedPreconditionError("item is closed");
+                                });
   EXPECT_EQ(failed, absl::FailedPreconditionError("item is closed"));
   EXPECT_EQ(Counter(), 0);
 

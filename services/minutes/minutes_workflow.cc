@@ -213,8 +213,8 @@ absl::Status MinutesWorkflow::RecordDispatchEvent(const Caller& caller,
                                                   const v1::RecordDispatchEventRequest& request,
                                                   v1::RecordDispatchEventResponse* response) {
   return db::RunOnce(
-      *pool_, Method("RecordDispatchEvent"), request.request_id(), request, response,
-      [&](sql::Connection& conn) -> absl::Status {
+      *pool_, Method("RecordDispatchEvent"), request.request_id(), caller.subject(), request,
+      response, [&](sql::Connection& conn) -> absl::Status {
         DUBAN_RETURN_IF_ERROR(ValidateEventRequest(request));
         DUBAN_RETURN_IF_ERROR(CheckLeader(request.leader_id()));
         DUBAN_ASSIGN_OR_RETURN(int64_t version, CheckMatters(request));
@@ -254,7 +254,7 @@ absl::Status MinutesWorkflow::RecordDispatchEvent(const Caller& caller,
 absl::Status MinutesWorkflow::SaveDraft(const Caller& caller, const v1::SaveDraftRequest& request,
                                         v1::SaveDraftResponse* response) {
   return db::RunOnce(
-      *pool_, Method("SaveDraft"), request.request_id(), request, response,
+      *pool_, Method("SaveDraft"), request.request_id(), caller.subject(), request, response,
       [&](sql::Connection& conn) -> absl::Status {
         if (request.kind() == v1::DOCUMENT_KIND_UNSPECIFIED ||
             !v1::DocumentKind_IsValid(request.kind())) {
@@ -322,8 +322,8 @@ absl::Status MinutesWorkflow::RouteForCountersign(const Caller& caller,
                                                   const v1::RouteForCountersignRequest& request,
                                                   v1::RouteForCountersignResponse* response) {
   return db::RunOnce(
-      *pool_, Method("RouteForCountersign"), request.request_id(), request, response,
-      [&](sql::Connection& conn) -> absl::Status {
+      *pool_, Method("RouteForCountersign"), request.request_id(), caller.subject(), request,
+      response, [&](sql::Connection& conn) -> absl::Status {
         DUBAN_ASSIGN_OR_RETURN(v1::Document document,
                                MinutesStore::LoadDocument(conn, request.document_id(), true));
         if (!ActsFor(caller, document.drafting_unit_id())) {
@@ -359,7 +359,7 @@ absl::Status MinutesWorkflow::Countersign(const Caller& caller,
                                           const v1::CountersignRequest& request,
                                           v1::CountersignResponse* response) {
   return db::RunOnce(
-      *pool_, Method("Countersign"), request.request_id(), request, response,
+      *pool_, Method("Countersign"), request.request_id(), caller.subject(), request, response,
       [&](sql::Connection& conn) -> absl::Status {
         if (request.unit_id().empty()) return InvalidField("unit_id", "required");
         DUBAN_ASSIGN_OR_RETURN(v1::Document document,
@@ -385,7 +385,7 @@ absl::Status MinutesWorkflow::ReturnDraft(const Caller& caller,
                                           const v1::ReturnDraftRequest& request,
                                           v1::ReturnDraftResponse* response) {
   return db::RunOnce(
-      *pool_, Method("ReturnDraft"), request.request_id(), request, response,
+      *pool_, Method("ReturnDraft"), request.request_id(), caller.subject(), request, response,
       [&](sql::Connection& conn) -> absl::Status {
         DUBAN_ASSIGN_OR_RETURN(v1::Document document,
                                MinutesStore::LoadDocument(conn, request.document_id(), true));
@@ -411,7 +411,7 @@ absl::Status MinutesWorkflow::SignOffAndIssue(const Caller& caller,
                                               const v1::SignOffAndIssueRequest& request,
                                               v1::SignOffAndIssueResponse* response) {
   return db::RunOnce(
-      *pool_, Method("SignOffAndIssue"), request.request_id(), request, response,
+      *pool_, Method("SignOffAndIssue"), request.request_id(), caller.subject(), request, response,
       [&](sql::Connection& conn) -> absl::Status {
         DUBAN_ASSIGN_OR_RETURN(v1::Document document,
                                MinutesStore::LoadDocument(conn, request.document_id(), true));

@@ -512,10 +512,11 @@ constexpr char kRollBack[] = "registry: read-only transaction rolled back";
 }  // namespace
 
 absl::Status MySqlRegistryStore::Change(const std::string& method, const std::string& request_id,
+                                        const std::string& caller,
                                         const google::protobuf::Message& request,
                                         google::protobuf::Message* response,
                                         const TransactionBody& body) {
-  return db::RunOnce(*pool_, method, request_id, request, response,
+  return db::RunOnce(*pool_, method, request_id, caller, request, response,
                      [&](sql::Connection& conn) { return RunBody(conn, body); });
 }
 

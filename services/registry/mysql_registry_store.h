@@ -20,8 +20,8 @@ class MySqlRegistryStore final : public RegistryStore {
   explicit MySqlRegistryStore(db::ConnectionPool* pool) : pool_(pool) {}
 
   absl::Status Change(const std::string& method, const std::string& request_id,
-                      const google::protobuf::Message& request, google::protobuf::Message* response,
-                      const TransactionBody& body) override;
+                      const std::string& caller, const google::protobuf::Message& request,
+                      google::protobuf::Message* response, const TransactionBody& body) override;
   absl::Status Read(const TransactionBody& body) override;
   absl::StatusOr<db::AuditPage> ListAudit(const duban::common::v1::AuditFilter& filter,
                                           int page_size, const std::string& page_token) override;

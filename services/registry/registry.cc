@@ -72,23 +72,25 @@ absl::StatusOr<v1::CreateUnitResponse> Registry::CreateUnit(const Caller& caller
     aliases.push_back(std::move(normalized));
   }
   v1::CreateUnitResponse response;
-  DUBAN_RETURN_IF_ERROR(store_->Change(
-      kCreateUnit, request.request_id(), request, &response, [&](RegistryTransaction& tx) {
-        const absl::Time now = Now();
-        v1::Unit unit;
-        unit.set_id(NewId("unit-"));
-        unit.set_name(name);
-        unit.set_active(true);
-        *unit.mutable_created_at() = ToProto(now);
-        std::vector<UnitName> names = NamesOf(name, aliases);
-        for (const UnitName& n : names) {
-          if (n.kind == UnitNameKind::kAlias) unit.add_aliases(n.name);
-        }
-        DUBAN_RETURN_IF_ERROR(tx.InsertUnit(unit, names));
-        *response.mutable_unit() = unit;
-        return tx.Audit(AuditOf(caller, now, kCreateUnit, "unit", unit.id(), nullptr, &unit,
-                                request.request_id()));
-      }));
+  DUBAN_RETURN_IF_ERROR(store_->Change(kCreateUnit, request.request_id(), caller.subject(), request,
+                                       &response, [&](RegistryTransaction& tx) {
+                                         const absl::Time now = Now();
+                                         v1::Unit unit;
+                                         unit.set_id(NewId("unit-"));
+                                         unit.set_name(name);
+                                         unit.set_active(true);
+                                         *unit.mutable_created_at() = ToProto(now);
+                                         std::vector<UnitName> names = NamesOf(name, aliases);
+                                         for (const UnitName& n : names) {
+                                           if (n.kind == UnitNameKind::kAlias)
+                                             unit.add_aliases(n.name);
+                                         }
+                                         DUBAN_RETURN_IF_ERROR(tx.InsertUnit(unit, names));
+                                         *response.mutable_unit() = unit;
+                                         return tx.Audit(AuditOf(caller, now, kCreateUnit, "unit",
+                                                                 unit.id(), nullptr, &unit,
+                                                                 request.request_id()));
+                                       }));
   return response;
 }
 
@@ -135,7 +137,7 @@ absl::StatusOr<v1::CreatePersonResponse> Registry::CreatePerson(
   if (name.empty()) return InvalidField("name", "required");
   v1::CreatePersonResponse response;
   DUBAN_RETURN_IF_ERROR(store_->Change(
-      kCreatePerson, request.request_id(), request, &response,
+      kCreatePerson, request.request_id(), caller.subject(), request, &response,
       [&](RegistryTransaction& tx) -> absl::Status {
         const absl::Time now = Now();
         if (!request.oa_subject().empty()) {
@@ -198,7 +200,7 @@ absl::StatusOr<v1::GrantRoleResponse> Registry::GrantRole(const Caller& caller,
   DUBAN_RETURN_IF_ERROR(CheckPlainRole(request.role()));
   v1::GrantRoleResponse response;
   DUBAN_RETURN_IF_ERROR(store_->Change(
-      kGrantRole, request.request_id(), request, &response,
+      kGrantRole, request.request_id(), caller.subject(), request, &response,
       [&](RegistryTransaction& tx) -> absl::Status {
         const absl::Time now = Now();
         DUBAN_ASSIGN_OR_RETURN(v1::Person before, RequirePerson(tx, request.person_id()));
@@ -216,7 +218,7 @@ absl::StatusOr<v1::RevokeRoleResponse> Registry::RevokeRole(const Caller& caller
   DUBAN_RETURN_IF_ERROR(CheckPlainRole(request.role()));
   v1::RevokeRoleResponse response;
   DUBAN_RETURN_IF_ERROR(store_->Change(
-      kRevokeRole, request.request_id(), request, &response,
+      kRevokeRole, request.request_id(), caller.subject(), request, &response,
       [&](RegistryTransaction& tx) -> absl::Status {
         const absl::Time now = Now();
         DUBAN_ASSIGN_OR_RETURN(v1::Person before, RequirePerson(tx, request.person_id()));

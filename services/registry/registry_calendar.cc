@@ -53,7 +53,7 @@ absl::StatusOr<v1::ImportWorkCalendarResponse> Registry::ImportWorkCalendar(
   if (rows.empty()) return absl::InvalidArgumentError("csv: no days below the header");
   v1::ImportWorkCalendarResponse response;
   DUBAN_RETURN_IF_ERROR(store_->Change(
-      kImportWorkCalendar, request.request_id(), request, &response,
+      kImportWorkCalendar, request.request_id(), caller.subject(), request, &response,
       [&](RegistryTransaction& tx) -> absl::Status {
         const absl::Time now = Now();
         absl::CivilDay first = rows.front().day, last = rows.front().day;

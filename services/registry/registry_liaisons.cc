@@ -112,7 +112,7 @@ absl::StatusOr<v1::AssignLiaisonResponse> Registry::AssignLiaison(
   }
   v1::AssignLiaisonResponse response;
   DUBAN_RETURN_IF_ERROR(store_->Change(
-      kAssignLiaison, request.request_id(), request, &response,
+      kAssignLiaison, request.request_id(), caller.subject(), request, &response,
       [&](RegistryTransaction& tx) -> absl::Status {
         LiaisonChange change(tx, caller, Now(), kAssignLiaison, request.request_id());
         DUBAN_ASSIGN_OR_RETURN(v1::Unit unit, RequireUnit(tx, request.unit_id()));
@@ -179,7 +179,7 @@ absl::StatusOr<v1::ImportLiaisonsResponse> Registry::ImportLiaisons(
   DUBAN_ASSIGN_OR_RETURN(std::vector<LiaisonRow> rows, ReadLiaisonSheet(request.csv()));
   v1::ImportLiaisonsResponse response;
   DUBAN_RETURN_IF_ERROR(store_->Change(
-      kImportLiaisons, request.request_id(), request, &response,
+      kImportLiaisons, request.request_id(), caller.subject(), request, &response,
       [&](RegistryTransaction& tx) -> absl::Status {
         LiaisonChange change(tx, caller, Now(), kImportLiaisons, request.request_id());
         for (const LiaisonRow& row : rows) {

@@ -253,8 +253,8 @@ absl::StatusOr<v1::ImportMatterRegistryResponse> Registry::ImportMatterRegistry(
   if (request.dry_run()) {
     DUBAN_RETURN_IF_ERROR(store_->Read(body));
   } else {
-    DUBAN_RETURN_IF_ERROR(
-        store_->Change(kImportMatterRegistry, request.request_id(), request, &response, body));
+    DUBAN_RETURN_IF_ERROR(store_->Change(kImportMatterRegistry, request.request_id(),
+                                         caller.subject(), request, &response, body));
   }
   return response;
 }

@@ -153,7 +153,7 @@ class RegistryStore {
   // answer without running `body`; the same id with another request is
   // INVALID_ARGUMENT "request_id: ...". Nothing is written when `body` fails.
   virtual absl::Status Change(const std::string& method, const std::string& request_id,
-                              const google::protobuf::Message& request,
+                              const std::string& caller, const google::protobuf::Message& request,
                               google::protobuf::Message* response, const TransactionBody& body) = 0;
 
   // Runs `body` in a transaction that is always rolled back (reads, dry runs).

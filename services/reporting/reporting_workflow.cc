@@ -135,8 +135,8 @@ absl::Status ReportingWorkflow::IssueCircular(const Caller& caller,
                                               const v1::IssueCircularRequest& request,
                                               v1::IssueCircularResponse* response) {
   return db::RunOnce(
-      *pool_, "/duban.reporting.v1.ReportingService/IssueCircular", request.request_id(), request,
-      response, [&](sql::Connection& conn) -> absl::Status {
+      *pool_, "/duban.reporting.v1.ReportingService/IssueCircular", request.request_id(),
+      caller.subject(), request, response, [&](sql::Connection& conn) -> absl::Status {
         DUBAN_RETURN_IF_ERROR(ParseMonth(request.month(), "month").status());
         DUBAN_ASSIGN_OR_RETURN(std::optional<v1::Circular> existing,
                                LoadCircular(conn, request.month(), true));

@@ -229,7 +229,7 @@ absl::Status SupervisionWorkflow::RecordCircular(const Caller& caller,
                                                  v1::RecordCircularResponse* response) {
   return db::RunOnce(
       *pool_, "/duban.supervision.v1.SupervisionService/RecordCircular", request.request_id(),
-      request, response, [&](sql::Connection& conn) -> absl::Status {
+      caller.subject(), request, response, [&](sql::Connection& conn) -> absl::Status {
         if (request.circular_id().empty()) return InvalidField("circular_id", "required");
         const absl::Time now = clock_->Now();
         const absl::Time at = request.has_issued_at() ? FromProto(request.issued_at()) : now;

@@ -328,7 +328,7 @@ absl::StatusOr<duban::tasks::v1::CreateItemResponse> TaskTracker::CreateItem(
   }
   duban::tasks::v1::CreateItemResponse response;
   DUBAN_RETURN_IF_ERROR(db::RunOnce(
-      *pool_, Method("CreateItem"), request.request_id(), request, &response,
+      *pool_, Method("CreateItem"), request.request_id(), actor.subject, request, &response,
       [&](sql::Connection& conn) -> absl::Status {
         const absl::Time now = clock_->Now();
         Item item;
@@ -370,7 +370,8 @@ absl::StatusOr<Response> TaskTracker::Change(const Actor& actor, ItemAction acti
   if (item_id.empty()) return InvalidField("item_id", "required");
   Response response;
   DUBAN_RETURN_IF_ERROR(db::RunOnce(
-      *pool_, method, request_id, request, &response, [&](sql::Connection& conn) -> absl::Status {
+      *pool_, method, request_id, actor.subject, request, &response,
+      [&](sql::Connection& conn) -> absl::Status {
         DUBAN_ASSIGN_OR_RETURN(std::optional<Item> found,
                                store_->Load(conn, item_id, /*for_update=*/true));
         if (!found) return absl::NotFoundError(absl::StrCat("item ", item_id, " not found"));
