@@ -27,6 +27,31 @@ using duban::events::v1::Event;
 constexpr int kDuplicateKey = 1062;  // ER_DUP_ENTRY
 constexpr absl::Duration kLogEvery = absl::Seconds(30);
 
+// The receiver answered and refused the event itself (as opposed to being
+// unreachable, overloaded or refusing this sender): only that event's
+// ordering key waits; the other keys are delivered.
+bool RefusedByReceiver(const grpc::Status& status) {
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+    case grpc::StatusCode::CANCELLED:
+    case grpc::StatusCode::ABORTED:
+    case grpc::StatusCode::UNKNOWN:
+    case grpc::StatusCode::UNAUTHENTICATED:
+    case grpc::StatusCode::PERMISSION_DENIED:
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return false;
+    default:
+      return true;
+  }
+}
+
+// The backoff entry of one ordering key (destinations use their plain name).
+std::string KeyBackoffName(const std::string& destination, const std::string& ordering_key) {
+  return absl::StrCat(destination, "\x1f", ordering_key);
+}
+
 struct OutboxRow {
   int64_t seq;
   std::string ordering_key;
@@ -215,7 +240,7 @@ absl::StatusOr<DeliveryCounts> OutboxRelay::DeliverPending(bool ignore_backoff) 
   DeliveryCounts counts;
   for (const auto& [destination, stub] : sinks_) {
     if (ignore_backoff || !Waiting(destination)) {
-      DUBAN_ASSIGN_OR_RETURN(int64_t delivered, DeliverTo(destination, *stub));
+      DUBAN_ASSIGN_OR_RETURN(int64_t delivered, DeliverTo(destination, *stub, ignore_backoff));
       counts.delivered += delivered;
     }
     int64_t pending = 0;
@@ -238,16 +263,23 @@ bool OutboxRelay::Waiting(const std::string& destination) {
   return it != retry_at_.end() && SystemClock::Get()->Now() < it->second;
 }
 
-absl::StatusOr<int64_t> OutboxRelay::DeliverTo(const std::string& destination, Stub& stub) {
+absl::StatusOr<int64_t> OutboxRelay::DeliverTo(const std::string& destination, Stub& stub,
+                                               bool ignore_backoff) {
   int64_t delivered = 0;
+  std::set<std::string> refused_keys;  // Refused during this pass: not tried again in it.
   while (true) {
     BatchOutcome batch;
     DUBAN_RETURN_IF_ERROR(
         InTransaction(*pool_, Isolation::kReadCommitted, [&](sql::Connection& conn) {
-          batch = DeliverBatch(conn, destination, stub);
+          batch = DeliverBatch(conn, destination, stub, ignore_backoff, refused_keys);
           return absl::OkStatus();
         }));
     delivered += batch.delivered;
+    if (!batch.refused_key.empty()) {
+      refused_keys.insert(batch.refused_key);
+      NoteFailure(KeyBackoffName(destination, batch.refused_key), batch.error);
+      continue;
+    }
     if (!batch.error.empty()) {
       NoteFailure(destination, batch.error);
       return delivered;
@@ -259,11 +291,19 @@ absl::StatusOr<int64_t> OutboxRelay::DeliverTo(const std::string& destination, S
 
 // Runs inside the claiming transaction; may throw sql::SQLException.
 OutboxRelay::BatchOutcome OutboxRelay::DeliverBatch(sql::Connection& conn,
-                                                    const std::string& destination, Stub& stub) {
+                                                    const std::string& destination, Stub& stub,
+                                                    bool ignore_backoff,
+                                                    const std::set<std::string>& skip_keys) {
   BatchOutcome outcome;
   std::vector<OutboxRow> claimed = ClaimRows(conn, destination, options_.batch_size);
   if (claimed.empty()) return outcome;
   const size_t claimed_count = claimed.size();
+  // TODO(#4): a held key with more than a batch of rows at the head of the
+  // outbox still keeps later keys waiting until its backoff ends.
+  std::erase_if(claimed, [&](const OutboxRow& row) {
+    return skip_keys.count(row.ordering_key) > 0 ||
+           (!ignore_backoff && Waiting(KeyBackoffName(destination, row.ordering_key)));
+  });
   std::vector<OutboxRow> rows = InKeyOrder(conn, destination, std::move(claimed));
   if (rows.empty()) return outcome;
 
@@ -281,12 +321,15 @@ OutboxRelay::BatchOutcome OutboxRelay::DeliverBatch(sql::Connection& conn,
       status.ok() ? std::clamp<size_t>(std::max(0, response.applied_count()), 0, rows.size()) : 0;
   MarkDelivered(conn, rows, applied, clock_->Now());
   outcome.delivered = static_cast<int64_t>(applied);
+  for (size_t i = 0; i < applied; ++i)
+    NoteSuccess(KeyBackoffName(destination, rows[i].ordering_key));
   if (applied < rows.size()) {
     outcome.error = status.ok()
                         ? absl::StrCat("applied ", applied, " of ", rows.size(),
                                        " events; refused ", options_.source, ":", rows[applied].seq)
                         : absl::StrCat(FromGrpc(status).ToString());
     RecordFailure(conn, rows[applied].seq, outcome.error);
+    if (status.ok() || RefusedByReceiver(status)) outcome.refused_key = rows[applied].ordering_key;
     return outcome;
   }
   outcome.more =

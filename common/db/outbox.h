@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -91,14 +92,21 @@ class OutboxRelay {
     int64_t delivered = 0;
     bool more = false;
     std::string error;
+    // Set when the receiver refused the event at the head of this ordering
+    // key: that key is held back (with its own backoff) and the others go on.
+    std::string refused_key;
   };
 
   void Run();
   // True while `destination` is backing off after a failure.
   bool Waiting(const std::string& destination);
   // Delivers batches to one destination until it is drained or refuses.
-  absl::StatusOr<int64_t> DeliverTo(const std::string& destination, Stub& stub);
-  BatchOutcome DeliverBatch(sql::Connection& conn, const std::string& destination, Stub& stub);
+  absl::StatusOr<int64_t> DeliverTo(const std::string& destination, Stub& stub,
+                                    bool ignore_backoff);
+  // Rows of `skip_keys`, and of keys backing off unless `ignore_backoff`, are
+  // left for later.
+  BatchOutcome DeliverBatch(sql::Connection& conn, const std::string& destination, Stub& stub,
+                            bool ignore_backoff, const std::set<std::string>& skip_keys);
   void NoteFailure(const std::string& destination, const std::string& error);
   void NoteSuccess(const std::string& destination);
 

@@ -275,20 +275,31 @@ TEST_F(OutboxTest, ARedeliveredEventIsAppliedOnce) {
   EXPECT_THAT(Column(receiver_->pool(), "SELECT COUNT(*) FROM applied_events"), ElementsAre("2"));
 }
 
-TEST_F(OutboxTest, ARefusedEventStopsTheBatchAndOnlyTheAppliedPrefixIsDelivered) {
+TEST_F(OutboxTest, ARefusedEventHoldsBackOnlyItsOwnKey) {
   Enqueue("item-1", "a");
   Enqueue("item-2", "poison");
   Enqueue("item-3", "c");
 
   DeliveryCounts counts = Deliver();
-  EXPECT_EQ(counts.delivered, 1);
-  EXPECT_EQ(counts.pending, 2);
-  EXPECT_THAT(Received(), ElementsAre("tasks:1=a"));
+  EXPECT_EQ(counts.delivered, 2);
+  EXPECT_EQ(counts.pending, 1);
+  EXPECT_THAT(Received(), ElementsAre("tasks:1=a", "tasks:3=c"));
   EXPECT_THAT(Column(sender_->pool(),
                      "SELECT CONCAT(seq, ' ', delivered_at IS NOT NULL, ' ', "
                      "attempts, ' ', COALESCE(last_error, '-')) FROM outbox "
                      "ORDER BY seq"),
-              ElementsAre("1 1 1 -", "2 0 1 applied 1 of 3 events; refused tasks:2", "3 0 0 -"));
+              ElementsAre("1 1 1 -", "2 0 1 applied 1 of 3 events; refused tasks:2", "3 1 1 -"));
+}
+
+TEST_F(OutboxTest, ARefusedFirstEventKeepsItsKeyInOrderAndLetsOtherKeysThrough) {
+  Enqueue("item-1", "poison");
+  Enqueue("item-2", "b");
+  Enqueue("item-1", "after");
+
+  DeliveryCounts counts = Deliver();
+  EXPECT_EQ(counts.delivered, 1);
+  EXPECT_EQ(counts.pending, 2);
+  EXPECT_THAT(Received(), ElementsAre("tasks:2=b"));
 }
 
 TEST_F(OutboxTest, AnEventWaitsWhileAnOlderOneOfItsKeyIsHeldElsewhere) {
