@@ -42,6 +42,19 @@ absl::StatusOr<AuditPage> ListAudit(ConnectionPool& pool,
                                     const duban::common::v1::AuditFilter& filter, int page_size,
                                     const std::string& page_token);
 
+// Answers a service's ListAuditRecords: each service's contract has its own
+// request and response messages of the same shape (filter, page_size,
+// page_token; records, next_page_token).
+template <typename Request, typename Response>
+absl::Status ListAuditInto(ConnectionPool& pool, const Request& request, Response* response) {
+  absl::StatusOr<AuditPage> page =
+      ListAudit(pool, request.filter(), request.page_size(), request.page_token());
+  if (!page.ok()) return page.status();
+  for (auto& record : page->records) *response->add_records() = std::move(record);
+  response->set_next_page_token(page->next_page_token);
+  return absl::OkStatus();
+}
+
 }  // namespace duban::db
 
 #endif  // DUBAN_COMMON_DB_AUDIT_H_

@@ -120,14 +120,8 @@ grpc::Status ReportingServiceImpl::Export(grpc::ServerContext* context,
 grpc::Status ReportingServiceImpl::ListAuditRecords(grpc::ServerContext* context,
                                                     const v1::ListAuditRecordsRequest* request,
                                                     v1::ListAuditRecordsResponse* response) {
-  return Handle(context, "ListAuditRecords", [&](const Caller&) -> absl::Status {
-    DUBAN_ASSIGN_OR_RETURN(
-        db::AuditPage page,
-        db::ListAudit(*pool_, request->filter(), request->page_size(), request->page_token()));
-    for (auto& record : page.records) *response->add_records() = std::move(record);
-    response->set_next_page_token(page.next_page_token);
-    return absl::OkStatus();
-  });
+  return Handle(context, "ListAuditRecords",
+                [&](const Caller&) { return db::ListAuditInto(*pool_, *request, response); });
 }
 
 }  // namespace duban::reporting

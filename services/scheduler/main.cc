@@ -2,6 +2,7 @@
 #include <string>
 
 #include "common/auth.h"
+#include "common/event_sink.h"
 #include "common/log.h"
 #include "common/runtime.h"
 #include "common/status.h"
@@ -36,7 +37,10 @@ int main(int argc, char** argv) {
                         &metrics);
   FiringLoop loop(&keeper, &rt.clock(), &metrics, options->poll_interval, options->fire_batch);
   SchedulerServiceImpl service(&authorizer, &keeper, &rt.pool());
-  SchedulerEventSink sink(&authorizer, &keeper, &rt.pool(), &rt.clock());
+  duban::EventSink sink(&authorizer, &rt.pool(), &rt.clock(),
+                        [&keeper](sql::Connection& conn, const duban::events::v1::Event& event) {
+                          return keeper.ApplyEvent(conn, event);
+                        });
 
   rt.Outbox({"supervision"});
   rt.AddService(&service);

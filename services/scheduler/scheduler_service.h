@@ -45,22 +45,6 @@ class SchedulerServiceImpl final : public duban::scheduler::v1::SchedulerService
   db::ConnectionPool* pool_;
 };
 
-// Applies each delivered event once (db::ApplyEvents).
-class SchedulerEventSink final : public duban::events::v1::EventSinkService::Service {
- public:
-  SchedulerEventSink(const Authorizer* authorizer, DeadlineKeeper* keeper, db::ConnectionPool* pool,
-                     const Clock* clock);
-
-  grpc::Status Deliver(grpc::ServerContext* context, const events::v1::DeliverRequest* request,
-                       events::v1::DeliverResponse* response) override;
-
- private:
-  const Authorizer* authorizer_;
-  DeadlineKeeper* keeper_;
-  db::ConnectionPool* pool_;
-  const Clock* clock_;
-};
-
 }  // namespace duban::scheduler
 
 #endif  // DUBAN_SERVICES_SCHEDULER_SCHEDULER_SERVICE_H_

@@ -1,5 +1,6 @@
 // duban-supervision: supervision cases, their ladder, and the circular's figures.
 #include "common/auth.h"
+#include "common/event_sink.h"
 #include "common/runtime.h"
 #include "duban/registry/v1/registry.grpc.pb.h"
 #include "services/supervision/liaison_directory.h"
@@ -22,7 +23,10 @@ int main(int argc, char** argv) {
   Authorizer authorizer(&runtime.verifier(), &runtime.principals(),
                         supervision::SupervisionPolicies());
   supervision::SupervisionServiceImpl service(&authorizer, &workflow, &runtime.pool());
-  supervision::SupervisionEventSink sink(&authorizer, &workflow, &runtime.pool(), &runtime.clock());
+  duban::EventSink sink(&authorizer, &runtime.pool(), &runtime.clock(),
+                        [&workflow](sql::Connection& conn, const duban::events::v1::Event& event) {
+                          return workflow.ApplyEvent(conn, event);
+                        });
   runtime.AddService(&service);
   runtime.AddService(&sink);
   return runtime.Serve();

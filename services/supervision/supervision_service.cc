@@ -80,35 +80,8 @@ grpc::Status SupervisionServiceImpl::Watch(grpc::ServerContext* context,
 grpc::Status SupervisionServiceImpl::ListAuditRecords(grpc::ServerContext* context,
                                                       const v1::ListAuditRecordsRequest* request,
                                                       v1::ListAuditRecordsResponse* response) {
-  return Handle(context, "ListAuditRecords", [&](const Caller&) -> absl::Status {
-    DUBAN_ASSIGN_OR_RETURN(
-        db::AuditPage page,
-        db::ListAudit(*pool_, request->filter(), request->page_size(), request->page_token()));
-    for (auto& record : page.records) *response->add_records() = std::move(record);
-    response->set_next_page_token(page.next_page_token);
-    return absl::OkStatus();
-  });
-}
-
-SupervisionEventSink::SupervisionEventSink(const Authorizer* authorizer,
-                                           SupervisionWorkflow* workflow, db::ConnectionPool* pool,
-                                           const Clock* clock)
-    : authorizer_(authorizer), workflow_(workflow), pool_(pool), clock_(clock) {}
-
-grpc::Status SupervisionEventSink::Deliver(grpc::ServerContext* context,
-                                           const events::v1::DeliverRequest* request,
-                                           events::v1::DeliverResponse* response) {
-  return authorizer_->Run(
-      *context, "/duban.events.v1.EventSinkService/Deliver", [&](const Caller&) -> absl::Status {
-        absl::StatusOr<int> applied =
-            db::ApplyEvents(*pool_, *clock_, request->events(),
-                            [this](sql::Connection& conn, const events::v1::Event& event) {
-                              return workflow_->ApplyEvent(conn, event);
-                            });
-        if (!applied.ok()) return applied.status();
-        response->set_applied_count(*applied);
-        return absl::OkStatus();
-      });
+  return Handle(context, "ListAuditRecords",
+                [&](const Caller&) { return db::ListAuditInto(*pool_, *request, response); });
 }
 
 }  // namespace duban::supervision

@@ -52,22 +52,6 @@ class SupervisionServiceImpl final : public v1::SupervisionService::Service {
   db::ConnectionPool* pool_;
 };
 
-// Receives events from the other services' outboxes and applies each once.
-class SupervisionEventSink final : public events::v1::EventSinkService::Service {
- public:
-  SupervisionEventSink(const Authorizer* authorizer, SupervisionWorkflow* workflow,
-                       db::ConnectionPool* pool, const Clock* clock);
-
-  grpc::Status Deliver(grpc::ServerContext* context, const events::v1::DeliverRequest* request,
-                       events::v1::DeliverResponse* response) override;
-
- private:
-  const Authorizer* authorizer_;
-  SupervisionWorkflow* workflow_;
-  db::ConnectionPool* pool_;
-  const Clock* clock_;
-};
-
 }  // namespace duban::supervision
 
 #endif  // DUBAN_SERVICES_SUPERVISION_SUPERVISION_SERVICE_H_

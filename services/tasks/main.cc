@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "common/auth.h"
+#include "common/event_sink.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/runtime.h"
@@ -28,7 +29,10 @@ int main(int argc, char** argv) {
   duban::tasks::MysqlItemStore store;
   duban::tasks::TaskTracker tracker(&rt.pool(), &store, &rt.clock(), rt.zone(), *options);
   duban::tasks::TasksServiceImpl service(&authorizer, &tracker, &rt.pool());
-  duban::tasks::TasksEventSink sink(&authorizer, &tracker, &rt.pool(), &rt.clock());
+  duban::EventSink sink(&authorizer, &rt.pool(), &rt.clock(),
+                        [&tracker](sql::Connection& conn, const duban::events::v1::Event& event) {
+                          return tracker.ApplyEvent(conn, event);
+                        });
 
   rt.scrape_gauges().Add("duban_tasks_open_items", "Items not yet reported complete, by light.",
                          [&tracker]() -> std::vector<duban::ScrapeGauges::Sample> {

@@ -151,34 +151,8 @@ grpc::Status TasksServiceImpl::SplitItem(grpc::ServerContext* context,
 grpc::Status TasksServiceImpl::ListAuditRecords(grpc::ServerContext* context,
                                                 const v1::ListAuditRecordsRequest* request,
                                                 v1::ListAuditRecordsResponse* response) {
-  return Handle(context, "ListAuditRecords", [&](const Actor&) -> absl::Status {
-    DUBAN_ASSIGN_OR_RETURN(
-        db::AuditPage page,
-        db::ListAudit(*pool_, request->filter(), request->page_size(), request->page_token()));
-    for (auto& record : page.records) *response->add_records() = std::move(record);
-    response->set_next_page_token(page.next_page_token);
-    return absl::OkStatus();
-  });
-}
-
-TasksEventSink::TasksEventSink(const Authorizer* authorizer, TaskTracker* tracker,
-                               db::ConnectionPool* pool, const Clock* clock)
-    : authorizer_(authorizer), tracker_(tracker), pool_(pool), clock_(clock) {}
-
-grpc::Status TasksEventSink::Deliver(grpc::ServerContext* context,
-                                     const events::v1::DeliverRequest* request,
-                                     events::v1::DeliverResponse* response) {
-  return authorizer_->Run(
-      *context, "/duban.events.v1.EventSinkService/Deliver", [&](const Caller&) -> absl::Status {
-        absl::StatusOr<int> applied =
-            db::ApplyEvents(*pool_, *clock_, request->events(),
-                            [&](sql::Connection& conn, const events::v1::Event& event) {
-                              return tracker_->ApplyEvent(conn, event);
-                            });
-        if (!applied.ok()) return applied.status();
-        response->set_applied_count(*applied);
-        return absl::OkStatus();
-      });
+  return Handle(context, "ListAuditRecords",
+                [&](const Actor&) { return db::ListAuditInto(*pool_, *request, response); });
 }
 
 }  // namespace duban::tasks

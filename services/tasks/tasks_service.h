@@ -69,22 +69,6 @@ class TasksServiceImpl final : public duban::tasks::v1::TasksService::Service {
   db::ConnectionPool* pool_;
 };
 
-// Receives events for tasks and applies each once (db::ApplyEvents).
-class TasksEventSink final : public duban::events::v1::EventSinkService::Service {
- public:
-  TasksEventSink(const Authorizer* authorizer, TaskTracker* tracker, db::ConnectionPool* pool,
-                 const Clock* clock);
-
-  grpc::Status Deliver(grpc::ServerContext* context, const events::v1::DeliverRequest* request,
-                       events::v1::DeliverResponse* response) override;
-
- private:
-  const Authorizer* authorizer_;
-  TaskTracker* tracker_;
-  db::ConnectionPool* pool_;
-  const Clock* clock_;
-};
-
 }  // namespace duban::tasks
 
 #endif  // DUBAN_SERVICES_TASKS_TASKS_SERVICE_H_
