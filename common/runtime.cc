@@ -34,6 +34,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/status.h"
@@ -63,6 +64,9 @@ ABSL_FLAG(std::string, test_clock_start, "",
           "Tests only: RFC 3339 start of a test clock file created by this process; empty: "
           "the real time.");
 ABSL_FLAG(int32_t, max_threads, 16, "Threads serving RPCs at most.");
+ABSL_FLAG(absl::Duration, shutdown_drain, absl::ZeroDuration(),
+          "After SIGTERM, how long health reports NOT_SERVING while calls are still accepted, "
+          "so that load balancers stop sending new ones first.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long in-flight calls may run on after SIGTERM.");
 ABSL_FLAG(absl::Duration, db_wait, absl::Seconds(60),
@@ -98,7 +102,8 @@ using duban::registry::v1::Principal;
 // Every flag above; each also reads DUBAN_<NAME IN UPPER CASE>.
 // clang-format off
 constexpr const char* kFlagNames[] = {
-    "listen_host", "port", "metrics_port", "max_threads", "shutdown_grace",
+    "listen_host", "port", "metrics_port", "max_threads", "shutdown_drain",
+    "shutdown_grace",
     "db_host", "db_port", "db_socket", "db_user", "db_password", "db_password_file", "db_name",
     "db_pool_size", "db_wait",
     "time_zone", "test_clock_file", "test_clock_start",
@@ -190,6 +195,10 @@ absl::Status LoadNetwork(const Settings& settings, const std::string& service,
   DUBAN_RETURN_IF_ERROR(CheckPort(settings, "metrics_port", config.metrics_port, true));
   config.max_threads = absl::GetFlag(FLAGS_max_threads);
   if (config.max_threads < 2) return settings.Invalid("max_threads", "must be at least 2");
+  config.shutdown_drain = absl::GetFlag(FLAGS_shutdown_drain);
+  if (config.shutdown_drain < absl::ZeroDuration()) {
+    return settings.Invalid("shutdown_drain", "must not be negative");
+  }
   config.shutdown_grace = absl::GetFlag(FLAGS_shutdown_grace);
   if (config.shutdown_grace < absl::ZeroDuration()) {
     return settings.Invalid("shutdown_grace", "must not be negative");
@@ -787,7 +796,11 @@ int Runtime::Serve() {
 
   health->SetServingStatus(false);
   impl_->serving_port.store(0);
-  Log(LogLevel::kInfo, "stopping", {{"grace", absl::FormatDuration(config_.shutdown_grace)}});
+  Log(LogLevel::kInfo, "stopping",
+      {{"drain", absl::FormatDuration(config_.shutdown_drain)},
+       {"grace", absl::FormatDuration(config_.shutdown_grace)}});
+  // Still serving, but reporting NOT_SERVING, so that new calls go elsewhere.
+  absl::SleepFor(config_.shutdown_drain);
   server->Shutdown(absl::ToChronoTime(SystemClock::Get()->Now() + config_.shutdown_grace));
   server->Wait();
   for (auto it = impl_->background.rbegin(); it != impl_->background.rend(); ++it) it->second();

@@ -51,6 +51,8 @@ struct ServiceConfig {
   absl::Time test_clock_start = absl::InfinitePast();
   // Upper bound of threads serving RPCs (sync server).
   int max_threads = 16;
+  // After SIGTERM: health NOT_SERVING while calls are still accepted.
+  absl::Duration shutdown_drain = absl::ZeroDuration();
   absl::Duration shutdown_grace = absl::Seconds(10);
   absl::Duration db_wait = absl::Seconds(60);
   AuthOptions auth;
@@ -126,7 +128,8 @@ class Runtime {
   void AddBackground(std::function<void()> start, std::function<void()> stop);
 
   // Builds and runs the server until SIGTERM or SIGINT, then shuts down
-  // gracefully: health NOT_SERVING, in-flight calls finish (up to
+  // gracefully: health NOT_SERVING (for shutdown_drain, still accepting calls),
+  // then in-flight calls finish (up to
   // shutdown_grace), background loops stop. Returns the exit code.
   int Serve();
 
