@@ -174,6 +174,16 @@ absl::StatusOr<std::string> ReadSecretFile(const Settings& settings, const std::
   return secret;
 }
 
+// HS256 wants a key at least as long as its 256-bit hash; a short one can be
+// guessed offline from any token.
+absl::Status CheckHs256Secret(const Settings& settings, const std::string& flag,
+                              const std::string& secret) {
+  constexpr size_t kMinBytes = 32;
+  if (secret.size() >= kMinBytes) return absl::OkStatus();
+  return settings.Invalid(flag, absl::StrCat("the secret has ", secret.size(),
+                                             " bytes; HS256 needs at least ", kMinBytes));
+}
+
 absl::Status CheckPort(const Settings& settings, const std::string& flag, int port,
                        bool allow_disabled) {
   if (allow_disabled && port == -1) return absl::OkStatus();
@@ -283,6 +293,7 @@ absl::Status LoadAuth(const Settings& settings, ServiceConfig& config) {
                            ReadSecretFile(settings, "jwt_public_key_file", key_file));
   } else if (!secret_file.empty()) {
     DUBAN_ASSIGN_OR_RETURN(auth.secret, ReadSecretFile(settings, "jwt_secret_file", secret_file));
+    DUBAN_RETURN_IF_ERROR(CheckHs256Secret(settings, "jwt_secret_file", auth.secret));
   } else if (config.dev_insecure_secrets) {
     auth.secret = kDevUserSecret;
   } else {
@@ -292,6 +303,7 @@ absl::Status LoadAuth(const Settings& settings, ServiceConfig& config) {
   if (!service_file.empty()) {
     DUBAN_ASSIGN_OR_RETURN(auth.service_secret,
                            ReadSecretFile(settings, "service_secret_file", service_file));
+    DUBAN_RETURN_IF_ERROR(CheckHs256Secret(settings, "service_secret_file", auth.service_secret));
   } else if (config.dev_insecure_secrets) {
     auth.service_secret = kDevServiceSecret;
   } else {

@@ -90,14 +90,24 @@ TEST(LoadServiceConfigTest, RefusesToStartWithoutSecrets) {
             "jwt_secret_file: required (or --dev_insecure_secrets for local development)");
 }
 
+TEST(LoadServiceConfigTest, AShortHs256SecretIsRefusedNamingTheFile) {
+  SecretFile user("short\n"), service("service-secret-0123456789abcdef01234\n");
+  absl::StatusOr<ServiceConfig> config = Load(
+      "minutes", {"--jwt_secret_file=" + user.path(), "--service_secret_file=" + service.path()});
+  EXPECT_EQ(config.status(),
+            absl::InvalidArgumentError(
+                "jwt_secret_file: the secret has 5 bytes; HS256 needs at least 32"));
+}
+
 TEST(LoadServiceConfigTest, ReadsSecretFilesWithoutTheTrailingNewline) {
-  SecretFile user("user-secret\n"), service("service-secret\n");
+  SecretFile user("user-secret-0123456789abcdef0123456\n"),
+      service("service-secret-0123456789abcdef01234\n");
   absl::StatusOr<ServiceConfig> config = Load(
       "minutes", {"--jwt_secret_file=" + user.path(), "--service_secret_file=" + service.path(),
                   "--bootstrap_admins=alice,bob", "--jwt_issuer=oa"});
   ASSERT_TRUE(config.ok()) << config.status();
-  EXPECT_EQ(config->auth.secret, "user-secret");
-  EXPECT_EQ(config->auth.service_secret, "service-secret");
+  EXPECT_EQ(config->auth.secret, "user-secret-0123456789abcdef0123456");
+  EXPECT_EQ(config->auth.service_secret, "service-secret-0123456789abcdef01234");
   EXPECT_EQ(config->auth.bootstrap_admins, (std::vector<std::string>{"alice", "bob"}));
   EXPECT_EQ(config->auth.issuer, "oa");
 }
