@@ -5,10 +5,8 @@
 #include <memory>
 #include <sstream>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "common/db/pool.h"
 #include "common/db/statement.h"
 #include "common/status.h"
@@ -41,33 +39,7 @@ absl::StatusOr<std::vector<T>> ReadBodies(sql::ResultSet& rows) {
   return messages;
 }
 
-// "WHERE a = ? AND b = ?" from the conditions that apply, or "".
-std::string Where(const std::vector<std::string>& conditions) {
-  return conditions.empty() ? "" : " WHERE " + absl::StrJoin(conditions, " AND ");
-}
-
-std::string Limit(const PageRequest& page) {
-  return absl::StrCat(" LIMIT ", page.limit, " OFFSET ", page.offset);
-}
-
 }  // namespace
-
-absl::StatusOr<PageRequest> ParsePage(const std::string& page_token, int page_size) {
-  if (page_size < 0) return InvalidField("page_size", "must not be negative");
-  PageRequest page;
-  page.limit = page_size == 0 ? 50 : std::min(page_size, 500);
-  if (page_token.empty()) return page;
-  if (page_token[0] != 'o' || !absl::SimpleAtoi(page_token.substr(1), &page.offset) ||
-      page.offset < 0) {
-    return InvalidField("page_token", "not a token this list handed out");
-  }
-  return page;
-}
-
-std::string NextPageToken(const PageRequest& page, size_t rows_returned) {
-  if (rows_returned < static_cast<size_t>(page.limit)) return "";
-  return absl::StrCat("o", page.offset + page.limit);
-}
 
 absl::Status MinutesStore::InsertEvent(sql::Connection& conn, const v1::DispatchEvent& event) {
   db::Execute(conn,
@@ -121,10 +93,11 @@ absl::StatusOr<std::vector<v1::DispatchEvent>> MinutesStore::ListEvents(sql::Con
     conditions.push_back("held_on <= ?");
     params.push_back(FormatDay(*filter.held_to));
   }
-  auto rows = db::Query(conn,
-                        absl::StrCat("SELECT body FROM dispatch_events", Where(conditions),
-                                     " ORDER BY held_at, id", Limit(page)),
-                        params);
+  auto rows =
+      db::Query(conn,
+                absl::StrCat("SELECT body FROM dispatch_events", db::WhereClause(conditions),
+                             " ORDER BY held_at, id", db::LimitClause(page)),
+                params);
   return ReadBodies<v1::DispatchEvent>(*rows);
 }
 
@@ -216,8 +189,8 @@ absl::StatusOr<std::vector<v1::Document>> MinutesStore::ListDocuments(sql::Conne
     params.push_back(int64_t{filter.kind});
   }
   auto rows = db::Query(conn,
-                        absl::StrCat("SELECT body FROM documents", Where(conditions),
-                                     " ORDER BY created_at, id", Limit(page)),
+                        absl::StrCat("SELECT body FROM documents", db::WhereClause(conditions),
+                                     " ORDER BY created_at, id", db::LimitClause(page)),
                         params);
   return ReadBodies<v1::Document>(*rows);
 }

@@ -14,22 +14,15 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/db/paging.h"
 #include "duban/minutes/v1/minutes.pb.h"
 #include "services/minutes/document_number.h"
 
 namespace duban::minutes {
 
-// One page of a list: rows [offset, offset + limit) of the filtered order.
-struct PageRequest {
-  int offset = 0;
-  int limit = 50;
-};
-
-// Reads a page token handed out by NextPageToken ("" is the first page) and a
-// page size (0: 50; at most 500). INVALID_ARGUMENT "page_token: ..." otherwise.
-absl::StatusOr<PageRequest> ParsePage(const std::string& page_token, int page_size);
-// The token of the page after `page` when it came back full, else "".
-std::string NextPageToken(const PageRequest& page, size_t rows_returned);
+using db::NextPageToken;
+using db::PageRequest;
+using db::ParsePage;
 
 struct EventFilter {
   std::string leader_id;

@@ -13,20 +13,14 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/db/paging.h"
 #include "duban/supervision/v1/supervision.pb.h"
 
 namespace duban::supervision {
 
-// Rows [offset, offset + limit) of a list's order.
-struct PageRequest {
-  int offset = 0;
-  int limit = 50;
-};
-
-// "" is the first page; page_size 0 means 50, at most 500.
-// INVALID_ARGUMENT "page_token: ..." for a token no list handed out.
-absl::StatusOr<PageRequest> ParsePage(const std::string& page_token, int page_size);
-std::string NextPageToken(const PageRequest& page, size_t rows_returned);
+using db::NextPageToken;
+using db::PageRequest;
+using db::ParsePage;
 
 struct CaseFilter {
   // Empty: every unit.
