@@ -12,6 +12,7 @@
 #include "common/testing/test_db.h"
 #include "common/time_util.h"
 #include "services/registry/registry.h"
+#include "services/registry/test_files.h"
 
 namespace duban::registry {
 namespace {
@@ -19,22 +20,6 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-std::string Example(const std::string& name) {
-  return ReadFile(std::string(DUBAN_EXAMPLES) + "/" + name);
-}
-
-std::string TestData(const std::string& name) {
-  return ReadFile(std::string(DUBAN_REGISTRY_TESTDATA) + "/" + name);
-}
 
 Caller Admin() {
   v1::Principal principal;

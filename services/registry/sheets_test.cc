@@ -7,28 +7,14 @@
 #include <set>
 #include <sstream>
 
+#include "services/registry/test_files.h"
+
 namespace duban::registry {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "cannot open " << path;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-std::string Example(const std::string& name) {
-  return ReadFile(std::string(DUBAN_EXAMPLES) + "/" + name);
-}
-
-std::string TestData(const std::string& name) {
-  return ReadFile(std::string(DUBAN_REGISTRY_TESTDATA) + "/" + name);
-}
 
 constexpr std::string_view kHeader =
     "序号,牵头区领导,调度内容（包括但不限于）,调度周期,牵头单位,办公室挂钩督导领导,"

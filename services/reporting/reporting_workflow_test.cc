@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
+#include "common/testing/callers.h"
 #include "common/testing/test_db.h"
 #include "common/time_util.h"
 #include "services/reporting/migrations.h"
@@ -53,14 +54,7 @@ Caller Group() {
   return Caller(principal);
 }
 
-Caller LiaisonOf(const std::string& unit) {
-  registry::v1::Principal principal;
-  principal.set_subject("p-liaison");
-  registry::v1::Role* role = principal.add_roles();
-  role->set_kind(registry::v1::ROLE_KIND_UNIT_LIAISON);
-  role->set_unit_id(unit);
-  return Caller(principal);
-}
+Caller LiaisonOf(const std::string& unit) { return testing::UnitLiaisonCaller(unit); }
 
 class ReportingWorkflowTest : public ::testing::Test {
  protected:

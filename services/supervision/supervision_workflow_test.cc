@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
 #include "common/db/outbox.h"
+#include "common/testing/callers.h"
 #include "common/testing/test_db.h"
 #include "common/time_util.h"
 #include "duban/scheduler/v1/scheduler.pb.h"
@@ -32,22 +33,9 @@ class FakeLiaisons final : public LiaisonDirectory {
   }
 };
 
-Caller Service() {
-  registry::v1::Principal principal;
-  principal.set_subject("service:reporting");
-  principal.set_is_service(true);
-  return Caller(principal);
-}
+Caller Service() { return testing::ServiceCaller("service:reporting"); }
 
-Caller LiaisonOf(const std::string& unit) {
-  registry::v1::Principal principal;
-  principal.set_subject("p-liaison");
-  principal.set_person_id("p-liaison");
-  registry::v1::Role* role = principal.add_roles();
-  role->set_kind(registry::v1::ROLE_KIND_UNIT_LIAISON);
-  role->set_unit_id(unit);
-  return Caller(principal);
-}
+Caller LiaisonOf(const std::string& unit) { return testing::UnitLiaisonCaller(unit); }
 
 events::v1::Event RungEvent(const std::string& event_id, common::v1::Rung rung,
                             const std::string& item_id, absl::Time at) {
