@@ -1,4 +1,6 @@
 # Writes OUT: a C++ source holding the SQL files FILES as migrations, in order.
+# FILES arrives joined with "|" (see duban_embed_sql).
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "")
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME_WE)

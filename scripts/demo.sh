@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Command 1: installs what is missing, builds, starts a private MariaDB and the
-# six services on a fresh shared test clock, imports the sample registry and
-# runs a dispatch cycle on it, printing each step. The services stay up; stop
-# everything with scripts/stop.sh. Each run uses its own databases
-# (duban_runN_<service>), so earlier runs' records stay as they were.
+# six services on a fresh shared test clock (2026-09-28 09:00 Asia/Shanghai),
+# and runs October 2026 over the sample data (form 2, the unit liaisons, the
+# 2026 work calendar) through the services' gRPC API, printing each step, the
+# circular's figures and the exported files (var/runs/runN/exports/). The
+# services stay up; stop everything with scripts/stop.sh. Each run uses its own
+# databases (duban_runN_<service>) and folder, so earlier runs' records stay
+# as they were.
 # DUBAN_DEMO_DB_PORT (default 3307), DUBAN_DEMO_PORT_BASE (50051) and
 # DUBAN_DEMO_METRICS_BASE (9101) move it off the default ports.
 set -euo pipefail
@@ -35,7 +38,8 @@ export DUBAN_SCHEDULER_ADDR=127.0.0.1:$((port_base + 4))
 export DUBAN_SUPERVISION_ADDR=127.0.0.1:$((port_base + 5))
 ENV
 . var/env
-dubanctl cycle --matters=examples/dispatch_matters.csv --liaisons=examples/unit_liaisons.csv
+dubanctl october --matters=examples/dispatch_matters.csv --liaisons=examples/unit_liaisons.csv \
+  --calendar=examples/work_calendar_2026.csv --out_dir="var/runs/$run/exports"
 echo
 echo "The six services are still running ($run; logs in var/log/). Try:"
 echo "  . var/env && dubanctl health && dubanctl circular --month=2026-10"

@@ -9,7 +9,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libmysqlcppconn-dev prometheus-cpp-dev libgtest-dev libgmock-dev
   mariadb-server mariadb-client tzdata libjwt-dev libxlsxwriter-dev libssl-dev
-  prometheus docker-compose python3-openpyxl curl
+  prometheus docker-compose python3-openpyxl unzip curl
 )
 missing=()
 for p in "${packages[@]}"; do

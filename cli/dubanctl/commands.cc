@@ -8,11 +8,14 @@
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "cli/dubanctl/clerk_commands.h"
 #include "cli/dubanctl/cycle.h"
+#include "cli/dubanctl/october.h"
 #include "cli/dubanctl/session.h"
 #include "common/status.h"
 #include "common/time_util.h"
@@ -242,6 +245,18 @@ absl::Status Cycle(Session& s, const CommandFlags& flags, std::ostream& out) {
   return RunThinCycle(s, inputs, out).status();
 }
 
+absl::Status October(Session& s, const CommandFlags& flags, std::ostream& out) {
+  OctoberInputs inputs;
+  DUBAN_ASSIGN_OR_RETURN(inputs.matters_csv, ReadFile(flags.matters));
+  DUBAN_ASSIGN_OR_RETURN(inputs.liaisons_csv, ReadFile(flags.liaisons));
+  DUBAN_ASSIGN_OR_RETURN(inputs.calendar_csv, ReadFile(flags.calendar));
+  inputs.export_dir = flags.out_dir;
+  DUBAN_ASSIGN_OR_RETURN(OctoberResult result, RunOctober(s, inputs, out));
+  if (result.export_failures.empty()) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat(result.export_failures.size(),
+                                             " export(s) refused by reporting (listed above)"));
+}
+
 absl::Status Circular(Session& s, const CommandFlags& flags, std::ostream& out) {
   if (flags.month.empty()) return absl::InvalidArgumentError("month: required, as YYYY-MM");
   DUBAN_ASSIGN_OR_RETURN(std::string token, s.TokenAs(flags.as));
@@ -295,9 +310,20 @@ int RunCommand(const std::vector<std::string>& args, const CommandFlags& flags, 
       {"matters", [&] { return ListRegistry(s, "matters", flags, out); }},
       {"clock", [&] { return Clock(s, args, out); }},
       {"cycle", [&] { return Cycle(s, flags, out); }},
+      {"october", [&] { return October(s, flags, out); }},
       {"circular", [&] { return Circular(s, flags, out); }},
   };
   auto it = commands.find(command);
+  if (auto clerk = ClerkCommands().find(command);
+      it == commands.end() && clerk != ClerkCommands().end()) {
+    absl::Status status = clerk->second(s, args, flags.as, out);
+    if (!status.ok()) {
+      err << "dubanctl " << command << ": " << Describe(status) << "\n";
+      return absl::IsInvalidArgument(status) && absl::StartsWith(status.message(), "usage:") ? 2
+                                                                                             : 1;
+    }
+    return 0;
+  }
   if (it == commands.end()) {
     err << "dubanctl: unknown command '" << command << "'\n";
     return 2;

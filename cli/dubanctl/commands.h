@@ -14,6 +14,9 @@ struct CommandFlags {
   std::string matters;
   std::string liaisons;
   std::string month;
+  // october: the work calendar as CSV, and where the exported files go.
+  std::string calendar;
+  std::string out_dir;
 };
 
 // Runs `args` (the command and its arguments); returns the process exit code:

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cli/dubanctl/october.h"
 #include "common/status.h"
 #include "common/time_util.h"
 
@@ -14,32 +15,21 @@ namespace tasks = duban::tasks::v1;
 namespace reporting = duban::reporting::v1;
 namespace supervision = duban::supervision::v1;
 
-constexpr char kSupervisor[] = "督导组甲";
+absl::Time Local(absl::TimeZone zone, int y, int m, int d, int hh, int mm = 0) {
+  return LocalTime(zone, y, m, d, hh, mm);
+}
 
-// Calls `method` on `stub` as the holder of `token`.
+std::string Due(absl::Time due, absl::TimeZone zone) { return DescribeDue(due, zone); }
+
 template <typename Stub, typename Request, typename Response>
 absl::Status Call(Stub& stub,
                   grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                   const std::string& token, const Request& request, Response* response) {
-  auto context = Context(token);
-  return FromGrpc((stub.*method)(context.get(), request, response));
+  return CallService(stub, method, token, request, response);
 }
 
-// "end of 2026-10-12" for a deadline at local midnight (a date-only
-// deadline), the local instant otherwise.
-std::string Due(absl::Time due, absl::TimeZone zone) {
-  absl::CivilSecond local = absl::ToCivilSecond(due, zone);
-  if (local == absl::CivilSecond(absl::CivilDay(local))) {
-    return absl::StrCat("end of ", FormatDay(absl::CivilDay(local) - 1));
-  }
-  return FormatLocal(due, zone);
-}
+}  // namespace
 
-absl::Time Local(absl::TimeZone zone, int y, int m, int d, int hh, int mm = 0) {
-  return FromLocal(absl::CivilSecond(y, m, d, hh, mm, 0), zone);
-}
-
-// Form 2 names no supervision group member; the cycle adds one to issue the circular.
 absl::Status AddSupervisionGroupMember(Session& s) {
   DUBAN_ASSIGN_OR_RETURN(std::string admin, s.AdminToken());
   registry::CreatePersonRequest create;
@@ -57,7 +47,17 @@ absl::Status AddSupervisionGroupMember(Session& s) {
               &granted);
 }
 
-}  // namespace
+absl::Time LocalTime(absl::TimeZone zone, int y, int m, int d, int hh, int mm, int ss) {
+  return FromLocal(absl::CivilSecond(y, m, d, hh, mm, ss), zone);
+}
+
+std::string DescribeDue(absl::Time due, absl::TimeZone zone) {
+  absl::CivilSecond local = absl::ToCivilSecond(due, zone);
+  if (local == absl::CivilSecond(absl::CivilDay(local))) {
+    return absl::StrCat("end of ", FormatDay(absl::CivilDay(local) - 1));
+  }
+  return FormatLocal(due, zone);
+}
 
 absl::Status ImportSample(Session& s, const CycleInputs& in, std::ostream& out) {
   DUBAN_ASSIGN_OR_RETURN(std::string admin, s.AdminToken());
@@ -216,6 +216,48 @@ absl::Status PrintItems(Session& s, const std::vector<tasks::Item>& items, std::
   return absl::OkStatus();
 }
 
+// 发改局 reports on its items for the period ending on the 5th (no calendar
+// is loaded, so the cut-off stays at 2026-10-05 18:00), and the office
+// liaison submits the period's digest, both in time.
+absl::Status ReportFirstPeriod(Session& s, std::ostream& out) {
+  DUBAN_ASSIGN_OR_RETURN(auto report, s.AdvanceTo(Local(s.zone(), 2026, 10, 5, 10)));
+  DUBAN_ASSIGN_OR_RETURN(std::string lead, s.TokenAs("许一"));
+  DUBAN_ASSIGN_OR_RETURN(std::string lead_unit, s.UnitId("发改局"));
+  reporting::PrefillReportRequest prefill;
+  prefill.set_unit_id(lead_unit);
+  prefill.set_period_id("2026-10-1");
+  reporting::PrefillReportResponse prefilled;
+  DUBAN_RETURN_IF_ERROR(Call(s.clients().reporting(),
+                             &reporting::ReportingService::Stub::PrefillReport, lead, prefill,
+                             &prefilled));
+  reporting::SubmitReportRequest submit;
+  submit.set_request_id(NewRequestId());
+  *submit.mutable_report() = prefilled.report();
+  FillReport(*submit.mutable_report(), LocalDay(report.now, s.zone()), s.zone());
+  reporting::SubmitReportResponse submitted;
+  DUBAN_RETURN_IF_ERROR(Call(s.clients().reporting(),
+                             &reporting::ReportingService::Stub::SubmitReport, lead, submit,
+                             &submitted));
+
+  DUBAN_ASSIGN_OR_RETURN(std::string office, s.TokenAs("沈三"));
+  reporting::PrefillDigestRequest digest;
+  digest.set_period_id("2026-10-1");
+  reporting::PrefillDigestResponse drafted;
+  DUBAN_RETURN_IF_ERROR(Call(s.clients().reporting(),
+                             &reporting::ReportingService::Stub::PrefillDigest, office, digest,
+                             &drafted));
+  reporting::SubmitDigestRequest send;
+  send.set_request_id(NewRequestId());
+  *send.mutable_digest() = drafted.digest();
+  reporting::SubmitDigestResponse sent;
+  DUBAN_RETURN_IF_ERROR(Call(s.clients().reporting(),
+                             &reporting::ReportingService::Stub::SubmitDigest, office, send,
+                             &sent));
+  out << "        on " << FormatLocal(report.now, s.zone())
+      << " 发改局 submits its report for 2026-10-1 and 沈三 the office digest\n";
+  return absl::OkStatus();
+}
+
 absl::Status CompleteFirst(Session& s, const tasks::Item& item, std::ostream& out) {
   DUBAN_ASSIGN_OR_RETURN(auto report, s.AdvanceTo(Local(s.zone(), 2026, 10, 10, 15)));
   DUBAN_ASSIGN_OR_RETURN(std::string liaison, s.TokenAs("何二"));
@@ -251,7 +293,11 @@ absl::Status PassDeadlines(Session& s, std::ostream& out) {
   out << "\n";
   DUBAN_ASSIGN_OR_RETURN(auto cases, OpenCases(s));
   for (const auto& c : cases) {
-    DUBAN_ASSIGN_OR_RETURN(std::string unit, s.UnitName(c.unit_id()));
+    // A leader's dispatch cycle has no unit.
+    std::string unit = "(no unit)";
+    if (!c.unit_id().empty()) {
+      DUBAN_ASSIGN_OR_RETURN(unit, s.UnitName(c.unit_id()));
+    }
     std::vector<std::string> rungs;
     for (const auto& rung : c.rungs()) {
       rungs.push_back(absl::StrCat(duban::common::v1::Rung_Name(rung.rung()), "@",
@@ -292,6 +338,7 @@ absl::StatusOr<CycleResult> RunThinCycle(Session& s, const CycleInputs& inputs, 
   DUBAN_RETURN_IF_ERROR(ImportSample(s, inputs, out));
   DUBAN_ASSIGN_OR_RETURN(std::vector<tasks::Item> items, IssueSampleMinutes(s, out));
   DUBAN_RETURN_IF_ERROR(PrintItems(s, items, out));
+  DUBAN_RETURN_IF_ERROR(ReportFirstPeriod(s, out));
   DUBAN_RETURN_IF_ERROR(CompleteFirst(s, items[0], out));
   DUBAN_RETURN_IF_ERROR(PassDeadlines(s, out));
   DUBAN_ASSIGN_OR_RETURN(reporting::Circular circular, IssueCircular(s, out));

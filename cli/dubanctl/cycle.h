@@ -1,7 +1,8 @@
 // The walking skeleton's dispatch cycle, run against live services on the
 // shared test clock: the form-2 registry, a meeting of its second leader,
-// minutes with two items for two units, one item completed, the clock moved
-// past both deadlines, one supervision case, and the month's circular.
+// minutes with two items for two units, the lead unit's report and the office
+// digest for the period ending on the 5th, one item completed, the clock
+// moved past both deadlines, one supervision case, and the month's circular.
 #ifndef DUBAN_CLI_DUBANCTL_CYCLE_H_
 #define DUBAN_CLI_DUBANCTL_CYCLE_H_
 
@@ -10,11 +11,30 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "cli/dubanctl/session.h"
+#include "common/status.h"
 #include "duban/reporting/v1/reporting.pb.h"
 #include "duban/tasks/v1/tasks.pb.h"
 
 namespace duban::client {
+
+// Calls `method` on `stub` as the holder of `token`; the gRPC status as an absl::Status.
+template <typename Stub, typename Request, typename Response>
+absl::Status CallService(Stub& stub,
+                         grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                      Response*),
+                         const std::string& token, const Request& request, Response* response) {
+  auto context = Context(token);
+  return FromGrpc((stub.*method)(context.get(), request, response));
+}
+
+// The instant of a local time in `zone`.
+absl::Time LocalTime(absl::TimeZone zone, int y, int m, int d, int hh, int mm = 0, int ss = 0);
+
+// "end of 2026-10-12" for a deadline at local midnight (a date-only deadline
+// ends there), the local time otherwise.
+std::string DescribeDue(absl::Time due, absl::TimeZone zone);
 
 struct CycleInputs {
   std::string matters_csv;
@@ -27,6 +47,11 @@ struct CycleResult {
   std::string open_unit_id;
   duban::reporting::v1::Circular circular;
 };
+
+// The supervision group member the cycles add (form 2 names none).
+inline constexpr char kSupervisor[] = "督导组甲";
+// Adds kSupervisor to the registry with the supervision group role.
+absl::Status AddSupervisionGroupMember(Session& session);
 
 // The cycle's steps, for tests that need part of it.
 //

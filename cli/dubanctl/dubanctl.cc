@@ -8,7 +8,18 @@
 //   dubanctl units | people | matters         list the registry
 //   dubanctl clock now | advance-to TIME | advance DURATION | settle
 //   dubanctl cycle --matters=F --liaisons=F   run the walking-skeleton dispatch cycle
+//   dubanctl october [--calendar=F --out_dir=D]  run October 2026 (the README's command 1)
 //   dubanctl circular --month=YYYY-MM         show a month's circular
+//
+// A clerk's work from a dispatch event to the items (see clerk_commands.h):
+//   dubanctl record-event --leader=NAME --held_at=TIME --matter=ROW --drafting_unit=UNIT
+//   dubanctl draft EVENT_ID FORM4.csv [--document_kind=minutes|sheet --number=N --title=T]
+//   dubanctl route DOCUMENT_ID [--units=UNIT,...] | countersign DOCUMENT_ID --unit=UNIT
+//   dubanctl return-draft DOCUMENT_ID COMMENT [--unit=UNIT] | issue DOCUMENT_ID
+//   dubanctl items [--unit=UNIT]              a unit's items with their lights
+//   dubanctl accept | progress | complete | close | return ITEM_ID [TEXT]
+//   dubanctl extend ITEM_ID REASON --deadline=D | decide-extension ITEM_ID EXT approve|refuse
+//   dubanctl refer ITEM_ID REASON | split ITEM_ID PARTS.csv
 //
 // Commands act as --as (a person's name or id; default "admin"). Addresses,
 // the token secret and the test clock come from the services' flags or their
@@ -29,14 +40,20 @@ ABSL_FLAG(std::string, service, "", "health: only this service.");
 ABSL_FLAG(std::string, matters, "examples/dispatch_matters.csv", "cycle: form 2 as CSV.");
 ABSL_FLAG(std::string, liaisons, "examples/unit_liaisons.csv", "cycle: unit liaisons as CSV.");
 ABSL_FLAG(std::string, month, "", "circular: the month, YYYY-MM.");
+ABSL_FLAG(std::string, calendar, "examples/work_calendar_2026.csv",
+          "october: the work calendar as CSV.");
+ABSL_FLAG(std::string, out_dir, "", "october: where the exported files are written.");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("dubanctl COMMAND [ARGS] [--flags]; see the README");
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   std::vector<std::string> args(positional.begin() + 1, positional.end());
   if (args.empty()) {
-    std::cerr << "usage: dubanctl COMMAND [ARGS]; commands: health token import-matters "
-                 "import-liaisons import-calendar units people matters clock cycle circular\n";
+    std::cerr
+        << "usage: dubanctl COMMAND [ARGS]; commands: health token import-matters "
+           "import-liaisons import-calendar units people matters clock cycle october circular "
+           "record-event draft route countersign return-draft issue items accept progress "
+           "complete close return extend decide-extension refer split\n";
     return 2;
   }
   duban::client::CommandFlags flags;
@@ -45,5 +62,7 @@ int main(int argc, char** argv) {
   flags.matters = absl::GetFlag(FLAGS_matters);
   flags.liaisons = absl::GetFlag(FLAGS_liaisons);
   flags.month = absl::GetFlag(FLAGS_month);
+  flags.calendar = absl::GetFlag(FLAGS_calendar);
+  flags.out_dir = absl::GetFlag(FLAGS_out_dir);
   return duban::client::RunCommand(args, flags, std::cout, std::cerr);
 }

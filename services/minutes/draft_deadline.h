@@ -7,6 +7,7 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/calendar/work_calendar.h"
 
 namespace duban::minutes {
 
@@ -14,8 +15,7 @@ namespace duban::minutes {
 struct DraftDeadlineOptions {
   // Days after the event's local date.
   int days = 3;
-  // Working days instead of calendar days. TODO(#3): counted with the
-  // registry's work calendar; until then the calendar-day rule applies.
+  // Working days of the registry's work calendar instead of calendar days.
   bool working_days = false;
 };
 
@@ -24,16 +24,18 @@ struct DraftDeadline {
   absl::CivilDay due_on;
   // 00:00 local of the day after due_on.
   absl::Time due_at;
-  // "draft.calendar_days" (or "draft.working_days").
+  // "draft.calendar_days" or "draft.working_days".
   std::string rule;
   std::map<std::string, std::string> inputs;
 };
 
 // The draft deadline of an event held at `held_at`: the end of the
-// options.days-th calendar day after the event's local date in `zone`.
+// options.days-th calendar day (or working day of `calendar`, with
+// options.working_days) after the event's local date in `zone`.
 // Pure and thread-safe.
 DraftDeadline ComputeDraftDeadline(absl::Time held_at, absl::TimeZone zone,
-                                   const DraftDeadlineOptions& options);
+                                   const DraftDeadlineOptions& options,
+                                   const calendar::WorkCalendar& calendar = {});
 
 }  // namespace duban::minutes
 

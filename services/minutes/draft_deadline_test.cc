@@ -55,5 +55,31 @@ TEST(DraftDeadlineTest, DaysAreConfigurable) {
             absl::CivilDay(2026, 10, 17));
 }
 
+TEST(DraftDeadlineTest, WorkingDaysFollowTheCalendarToTheMakeUpSaturday) {
+  // 2026: National Day holiday October 1 to 7, Saturday October 10 worked.
+  calendar::WorkCalendar calendar;
+  for (int day = 1; day <= 7; ++day) calendar.AddHoliday(absl::CivilDay(2026, 10, day), "国庆节");
+  calendar.AddMakeUpWorkday(absl::CivilDay(2026, 10, 10), "国庆节调休上班");
+  DraftDeadlineOptions options;
+  options.working_days = true;
+  // 2026-09-30 15:00 local.
+  const DraftDeadline deadline =
+      ComputeDraftDeadline(Utc(2026, 9, 30, 7, 0, 0), Shanghai(), options, calendar);
+  EXPECT_EQ(deadline.due_on, absl::CivilDay(2026, 10, 10));
+  // 2026-10-11 00:00 local.
+  EXPECT_EQ(deadline.due_at, Utc(2026, 10, 10, 16, 0, 0));
+  EXPECT_EQ(deadline.rule, "draft.working_days");
+  // October 1 to 7 passed over.
+  EXPECT_EQ(deadline.inputs.at("non_working_days_passed"), "7");
+}
+
+TEST(DraftDeadlineTest, WorkingDaysWithoutListedDaysSkipTheWeekend) {
+  DraftDeadlineOptions options;
+  options.working_days = true;
+  // Friday 2026-10-16: Monday, Tuesday, Wednesday.
+  EXPECT_EQ(ComputeDraftDeadline(Utc(2026, 10, 16, 2, 0, 0), Shanghai(), options).due_on,
+            absl::CivilDay(2026, 10, 21));
+}
+
 }  // namespace
 }  // namespace duban::minutes

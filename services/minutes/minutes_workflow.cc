@@ -1,5 +1,6 @@
 #include "services/minutes/minutes_workflow.h"
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <set>
@@ -43,6 +44,24 @@ std::string NewId(absl::string_view prefix) {
 }
 
 std::string DraftKey(const std::string& event_id) { return absl::StrCat("DRAFT/", event_id); }
+
+// The leader's dispatch cycle of the month (local) in which `held_at` falls.
+common::v1::Subject DispatchCycleSubject(const std::string& leader_id, absl::Time held_at,
+                                         absl::TimeZone zone) {
+  const absl::CivilMonth month(LocalDay(held_at, zone));
+  common::v1::Subject subject;
+  subject.set_kind(common::v1::SUBJECT_KIND_DISPATCH_CYCLE);
+  subject.set_id(absl::StrFormat("%s@%04d-%02d", leader_id, month.year(), month.month()));
+  return subject;
+}
+
+scheduler::v1::DeadlineMet DispatchCycleMet(const std::string& leader_id, absl::Time held_at,
+                                            absl::TimeZone zone) {
+  scheduler::v1::DeadlineMet met;
+  *met.mutable_subject() = DispatchCycleSubject(leader_id, held_at, zone);
+  *met.mutable_met_at() = ToProto(held_at);
+  return met;
+}
 
 common::v1::Subject DraftSubject(const std::string& event_id) {
   common::v1::Subject subject;
@@ -118,10 +137,11 @@ bool ActsFor(const Caller& caller, const std::string& unit_id) {
   return caller.is_service() || caller.Has(ROLE_KIND_ADMIN) || caller.IsLiaisonOf(unit_id);
 }
 
-bool MayRead(const Caller& caller, const v1::DispatchEvent& event, const v1::Document* document) {
-  if (caller.ReadsEverything() || caller.Has(ROLE_KIND_SUPERVISING_OFFICE_LEADER) ||
-      IsLeaderOf(caller, event.leader_id())) {
-    return true;
+bool MayRead(const Caller& caller, const v1::DispatchEvent& event, const v1::Document* document,
+             const std::vector<std::string>& supervised) {
+  if (caller.ReadsEverything() || IsLeaderOf(caller, event.leader_id())) return true;
+  for (const std::string& matter : event.matter_ids()) {
+    if (std::find(supervised.begin(), supervised.end(), matter) != supervised.end()) return true;
   }
   if (caller.IsLiaisonOf(event.drafting_unit_id())) return true;
   for (const std::string& unit : event.present_unit_ids()) {
@@ -137,8 +157,34 @@ bool MayRead(const Caller& caller, const v1::DispatchEvent& event, const v1::Doc
 }
 
 MinutesWorkflow::MinutesWorkflow(db::ConnectionPool* pool, const Clock* clock, absl::TimeZone zone,
-                                 RegistryDirectory* registry, DraftDeadlineOptions options)
-    : pool_(pool), clock_(clock), zone_(zone), registry_(registry), options_(options) {}
+                                 RegistryDirectory* registry, DraftDeadlineOptions options,
+                                 CalendarLoader calendar)
+    : pool_(pool),
+      clock_(clock),
+      zone_(zone),
+      registry_(registry),
+      options_(options),
+      calendar_(std::move(calendar)) {}
+
+absl::StatusOr<std::vector<std::string>> MinutesWorkflow::SupervisedMatters(const Caller& caller) {
+  if (caller.ReadsEverything() || !caller.Has(ROLE_KIND_SUPERVISING_OFFICE_LEADER) ||
+      caller.principal().person_id().empty()) {
+    return std::vector<std::string>();
+  }
+  absl::StatusOr<std::vector<std::string>> supervised =
+      registry_->MattersSupervisedBy(caller.principal().person_id());
+  if (!supervised.ok()) return FromRegistry(supervised.status());
+  return supervised;
+}
+
+absl::StatusOr<DraftDeadline> MinutesWorkflow::DeadlineOfDraft(absl::Time held_at) {
+  if (!options_.working_days || !calendar_) {
+    return ComputeDraftDeadline(held_at, zone_, options_);
+  }
+  absl::StatusOr<std::shared_ptr<const calendar::WorkCalendar>> calendar = calendar_();
+  if (!calendar.ok()) return FromRegistry(calendar.status());
+  return ComputeDraftDeadline(held_at, zone_, options_, **calendar);
+}
 
 absl::Status MinutesWorkflow::CheckLeader(const std::string& leader_id) {
   absl::StatusOr<registry::v1::Person> person = registry_->GetPerson(leader_id);
@@ -157,7 +203,10 @@ absl::Status MinutesWorkflow::CheckLeader(const std::string& leader_id) {
 absl::StatusOr<int64_t> MinutesWorkflow::CheckMatters(
     const v1::RecordDispatchEventRequest& request) {
   absl::StatusOr<registry::v1::ListMattersResponse> current =
-      registry_->ListLeaderMatters(request.leader_id());
+      registry_->ListLeaderMatters(request.leader_id(), FromProto(request.held_at()));
+  if (current.ok() && current->version() == 0) {
+    current = registry_->ListLeaderMatters(request.leader_id(), absl::InfiniteFuture());
+  }
   if (!current.ok()) return FromRegistry(current.status());
   std::set<std::string> leaders_matters;
   for (const registry::v1::Matter& matter : current->matters()) {
@@ -226,7 +275,7 @@ absl::Status MinutesWorkflow::RecordDispatchEvent(const Caller& caller,
 
         const absl::Time now = clock_->Now();
         const absl::Time held_at = FromProto(request.held_at());
-        const DraftDeadline deadline = ComputeDraftDeadline(held_at, zone_, options_);
+        DUBAN_ASSIGN_OR_RETURN(const DraftDeadline deadline, DeadlineOfDraft(held_at));
         v1::DispatchEvent event;
         event.set_id(NewId("ev"));
         event.set_kind(request.kind());
@@ -244,6 +293,11 @@ absl::Status MinutesWorkflow::RecordDispatchEvent(const Caller& caller,
         DUBAN_RETURN_IF_ERROR(MinutesStore::InsertEvent(conn, event));
         DUBAN_RETURN_IF_ERROR(db::EnqueueEvent(conn, kScheduler, DraftKey(event.id()),
                                                DraftDeadlineEvent(event, deadline), now));
+        const scheduler::v1::DeadlineMet cycle_met =
+            DispatchCycleMet(event.leader_id(), held_at, zone_);
+        DUBAN_RETURN_IF_ERROR(db::EnqueueEvent(
+            conn, kScheduler, absl::StrCat("DISPATCH_CYCLE/", cycle_met.subject().id()), cycle_met,
+            now));
         DUBAN_RETURN_IF_ERROR(Audit(conn, caller, now, "RecordDispatchEvent", "dispatch_event",
                                     event.id(), nullptr, &event, request.request_id()));
         *response->mutable_event() = std::move(event);
@@ -452,7 +506,8 @@ absl::StatusOr<v1::DispatchEvent> MinutesWorkflow::GetDispatchEvent(const Caller
     }
     return absl::OkStatus();
   }));
-  if (!MayRead(caller, event, document ? &*document : nullptr)) {
+  DUBAN_ASSIGN_OR_RETURN(std::vector<std::string> supervised, SupervisedMatters(caller));
+  if (!MayRead(caller, event, document ? &*document : nullptr, supervised)) {
     return Denied(caller, absl::StrCat("read dispatch event ", event_id));
   }
   return event;
@@ -471,6 +526,7 @@ absl::Status MinutesWorkflow::ListDispatchEvents(const Caller& caller,
   if (request.has_held_to()) {
     DUBAN_ASSIGN_OR_RETURN(filter.held_to, FromProto(request.held_to(), "held_to"));
   }
+  DUBAN_ASSIGN_OR_RETURN(std::vector<std::string> supervised, SupervisedMatters(caller));
   return db::WithConnection(*pool_, [&](sql::Connection& conn) -> absl::Status {
     DUBAN_ASSIGN_OR_RETURN(std::vector<v1::DispatchEvent> events,
                            MinutesStore::ListEvents(conn, filter, page));
@@ -481,7 +537,7 @@ absl::Status MinutesWorkflow::ListDispatchEvents(const Caller& caller,
         DUBAN_ASSIGN_OR_RETURN(document,
                                MinutesStore::LoadDocument(conn, event.document_id(), false));
       }
-      if (MayRead(caller, event, document ? &*document : nullptr)) {
+      if (MayRead(caller, event, document ? &*document : nullptr, supervised)) {
         *response->add_events() = std::move(event);
       }
     }
@@ -499,7 +555,8 @@ absl::StatusOr<v1::Document> MinutesWorkflow::GetDocument(const Caller& caller,
     DUBAN_ASSIGN_OR_RETURN(event, MinutesStore::LoadEvent(conn, document.event_id(), false));
     return absl::OkStatus();
   }));
-  if (!MayRead(caller, event, &document)) {
+  DUBAN_ASSIGN_OR_RETURN(std::vector<std::string> supervised, SupervisedMatters(caller));
+  if (!MayRead(caller, event, &document, supervised)) {
     return Denied(caller, absl::StrCat("read document ", document_id));
   }
   return document;
@@ -514,6 +571,7 @@ absl::Status MinutesWorkflow::ListDocuments(const Caller& caller,
   filter.drafting_unit_id = request.drafting_unit_id();
   filter.state = request.state();
   filter.kind = request.kind();
+  DUBAN_ASSIGN_OR_RETURN(std::vector<std::string> supervised, SupervisedMatters(caller));
   return db::WithConnection(*pool_, [&](sql::Connection& conn) -> absl::Status {
     DUBAN_ASSIGN_OR_RETURN(std::vector<v1::Document> documents,
                            MinutesStore::ListDocuments(conn, filter, page));
@@ -523,7 +581,7 @@ absl::Status MinutesWorkflow::ListDocuments(const Caller& caller,
       if (!caller.ReadsEverything()) {
         DUBAN_ASSIGN_OR_RETURN(event, MinutesStore::LoadEvent(conn, document.event_id(), false));
       }
-      if (caller.ReadsEverything() || MayRead(caller, event, &document)) {
+      if (caller.ReadsEverything() || MayRead(caller, event, &document, supervised)) {
         *response->add_documents() = std::move(document);
       }
     }

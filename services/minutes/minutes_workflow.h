@@ -10,11 +10,15 @@
 #ifndef DUBAN_SERVICES_MINUTES_MINUTES_WORKFLOW_H_
 #define DUBAN_SERVICES_MINUTES_MINUTES_WORKFLOW_H_
 
+#include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/calendar/work_calendar.h"
 #include "common/clock.h"
 #include "common/db/pool.h"
 #include "duban/minutes/v1/minutes.pb.h"
@@ -23,15 +27,26 @@
 
 namespace duban::minutes {
 
+// The registry's current work calendar, for drafting counted in working days;
+// an error (UNAVAILABLE) when it cannot be had. Thread-safe.
+using CalendarLoader =
+    std::function<absl::StatusOr<std::shared_ptr<const calendar::WorkCalendar>>()>;
+
 // Thread-safe; borrows everything it is given, which must outlive it.
 class MinutesWorkflow {
  public:
+  // `calendar` is asked only when options.working_days; without one, working
+  // days are the weekdays.
   MinutesWorkflow(db::ConnectionPool* pool, const Clock* clock, absl::TimeZone zone,
-                  RegistryDirectory* registry, DraftDeadlineOptions options = {});
+                  RegistryDirectory* registry, DraftDeadlineOptions options = {},
+                  CalendarLoader calendar = nullptr);
 
   // INVALID_ARGUMENT for a missing kind or time, a leader who is not a district
   // leader, a matter that is unknown or not the leader's, an unknown unit.
-  // UNAVAILABLE when the registry cannot be asked.
+  // UNAVAILABLE when the registry cannot be asked. Registers the draft
+  // deadline and meets the leader's dispatch cycle of the event's local month
+  // ("<leader_id>@<yyyy-mm>", met at the time the event was held) at the
+  // scheduler; meeting it again for a later event of the month is harmless.
   absl::Status RecordDispatchEvent(const Caller& caller,
                                    const v1::RecordDispatchEventRequest& request,
                                    v1::RecordDispatchEventResponse* response);
@@ -60,23 +75,31 @@ class MinutesWorkflow {
 
  private:
   absl::Status CheckLeader(const std::string& leader_id);
+  // The registry version the event was held under: the one in force at
+  // held_at, or the current one when the registry had none yet then.
   absl::StatusOr<int64_t> CheckMatters(const v1::RecordDispatchEventRequest& request);
   absl::Status CheckUnit(const std::string& unit_id, const std::string& field);
   absl::Status CheckItemUnits(const v1::SaveDraftRequest& request);
+  absl::StatusOr<DraftDeadline> DeadlineOfDraft(absl::Time held_at);
+  // The matters a supervising office leader supervises (none for anyone else).
+  absl::StatusOr<std::vector<std::string>> SupervisedMatters(const Caller& caller);
 
   db::ConnectionPool* pool_;
   const Clock* clock_;
   const absl::TimeZone zone_;
   RegistryDirectory* registry_;
   const DraftDeadlineOptions options_;
+  const CalendarLoader calendar_;
 };
 
 // Service, admin or a liaison of `unit_id`: may act for the unit.
 bool ActsFor(const Caller& caller, const std::string& unit_id);
 // May read the event and its document: whoever reads everything, the event's
-// leader, a supervising office leader, or a liaison of a unit it concerns
-// (drafting, present, or responsible for an item).
-bool MayRead(const Caller& caller, const v1::DispatchEvent& event, const v1::Document* document);
+// leader, a supervising office leader of one of its matters (their ids in
+// `supervised`), or a liaison of a unit it concerns (drafting, present, or
+// responsible for an item).
+bool MayRead(const Caller& caller, const v1::DispatchEvent& event, const v1::Document* document,
+             const std::vector<std::string>& supervised = {});
 
 }  // namespace duban::minutes
 

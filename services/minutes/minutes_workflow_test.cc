@@ -52,14 +52,23 @@ class FakeRegistry final : public RegistryDirectory {
     if (found == matters_.end()) return absl::NotFoundError("matter " + id);
     return found->second;
   }
-  absl::StatusOr<registry::v1::ListMattersResponse> ListLeaderMatters(
-      const std::string& leader_id) override {
+  // Version 2 from 2026-10-01 00:00 UTC, version 3 from kStart - 1h; none before.
+  absl::StatusOr<registry::v1::ListMattersResponse> ListLeaderMatters(const std::string& leader_id,
+                                                                      absl::Time as_of) override {
     registry::v1::ListMattersResponse response;
-    response.set_version(3);
+    if (as_of < absl::FromCivil(absl::CivilDay(2026, 10, 1), absl::UTCTimeZone())) {
+      return response;
+    }
+    response.set_version(as_of < kStart - absl::Hours(1) ? 2 : 3);
     for (const auto& [id, matter] : matters_) {
       if (matter.leader_id() == leader_id) *response.add_matters() = matter;
     }
     return response;
+  }
+
+  absl::StatusOr<std::vector<std::string>> MattersSupervisedBy(const std::string& id) override {
+    if (id == "p-chen") return std::vector<std::string>{"m-1"};
+    return std::vector<std::string>{};
   }
 
  private:
@@ -165,15 +174,22 @@ TEST_F(MinutesWorkflowTest, RecordingAnEventRegistersTheDraftDeadline) {
             "2026-10-16T00:00:00+08:00");
 
   const auto payloads = Outbox("scheduler");
-  ASSERT_EQ(payloads.size(), 1u);
+  ASSERT_EQ(payloads.size(), 2u);
   scheduler::v1::DeadlineRegistered registered;
   ASSERT_TRUE(payloads[0].UnpackTo(&registered));
   EXPECT_EQ(registered.subject().kind(), common::v1::SUBJECT_KIND_DRAFT);
   EXPECT_EQ(registered.subject().id(), event.id());
   EXPECT_EQ(registered.owner_unit_id(), "u-ns");
   EXPECT_EQ(registered.deadline().date().day(), 15);
-  EXPECT_EQ(Column("SELECT ordering_key FROM outbox"),
-            std::vector<std::string>{"DRAFT/" + event.id()});
+  EXPECT_EQ(registered.rule(), "draft.calendar_days");
+  // The leader held a dispatch event in October (local): the month's cycle is met.
+  scheduler::v1::DeadlineMet cycle;
+  ASSERT_TRUE(payloads[1].UnpackTo(&cycle));
+  EXPECT_EQ(cycle.subject().kind(), common::v1::SUBJECT_KIND_DISPATCH_CYCLE);
+  EXPECT_EQ(cycle.subject().id(), "p-wang@2026-10");
+  EXPECT_EQ(FromProto(cycle.met_at()), kStart);
+  EXPECT_EQ(Column("SELECT ordering_key FROM outbox ORDER BY seq"),
+            (std::vector<std::string>{"DRAFT/" + event.id(), "DISPATCH_CYCLE/p-wang@2026-10"}));
   EXPECT_EQ(Column("SELECT action FROM audit_log"),
             std::vector<std::string>{"minutes.RecordDispatchEvent"});
 }
@@ -244,9 +260,9 @@ TEST_F(MinutesWorkflowTest, DirectPathIssuesOnceEvenWhenRetried) {
   EXPECT_EQ(issued.event().id(), event.id());
 
   const auto to_scheduler = Outbox("scheduler");
-  ASSERT_EQ(to_scheduler.size(), 2u);
+  ASSERT_EQ(to_scheduler.size(), 3u);
   scheduler::v1::DeadlineMet met;
-  ASSERT_TRUE(to_scheduler[1].UnpackTo(&met));
+  ASSERT_TRUE(to_scheduler[2].UnpackTo(&met));
   EXPECT_EQ(met.subject().id(), event.id());
   EXPECT_EQ(FromProto(met.met_at()), kStart + absl::Hours(1));
 }
@@ -265,7 +281,7 @@ TEST_F(MinutesWorkflowTest, RoutingAnIncompleteDraftNamesTheItem) {
   const absl::Status status = workflow_->RouteForCountersign(Service(), route, &routed);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(status.message()), StartsWith("items[1].deadline:"));
-  EXPECT_EQ(Outbox("scheduler").size(), 1u) << "the deadline is not met";
+  EXPECT_EQ(Outbox("scheduler").size(), 2u) << "the draft deadline is not met";
 }
 
 TEST_F(MinutesWorkflowTest, DocumentNumberIsUniquePerPrefixAndYear) {
@@ -321,6 +337,99 @@ TEST_F(MinutesWorkflowTest, AnotherUnitsLiaisonMayNotDraft) {
   const absl::Status status =
       workflow_->SaveDraft(LiaisonOf("u-yj"), DraftRequest(event.id()), &saved);
   EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
+}
+
+Caller SupervisingOfficeLeader(const std::string& person_id) {
+  registry::v1::Principal principal;
+  principal.set_subject(person_id);
+  principal.set_person_id(person_id);
+  principal.add_roles()->set_kind(registry::v1::ROLE_KIND_SUPERVISING_OFFICE_LEADER);
+  return Caller(principal);
+}
+
+TEST_F(MinutesWorkflowTest, SupervisingOfficeLeaderReadsOnlyWhatTheirMattersProduced) {
+  const v1::DispatchEvent event = RecordEvent();  // matter m-1
+  v1::SaveDraftResponse saved;
+  ASSERT_TRUE(workflow_->SaveDraft(LiaisonOf("u-ns"), DraftRequest(event.id()), &saved).ok());
+
+  EXPECT_TRUE(workflow_->GetDispatchEvent(SupervisingOfficeLeader("p-chen"), event.id()).ok());
+  EXPECT_TRUE(
+      workflow_->GetDocument(SupervisingOfficeLeader("p-chen"), saved.document().id()).ok());
+  v1::ListDocumentsResponse documents;
+  ASSERT_TRUE(workflow_->ListDocuments(SupervisingOfficeLeader("p-chen"), {}, &documents).ok());
+  EXPECT_EQ(documents.documents_size(), 1);
+
+  const Caller other = SupervisingOfficeLeader("p-feng");
+  EXPECT_EQ(workflow_->GetDispatchEvent(other, event.id()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(workflow_->GetDocument(other, saved.document().id()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  v1::ListDispatchEventsResponse events;
+  ASSERT_TRUE(workflow_->ListDispatchEvents(other, {}, &events).ok());
+  EXPECT_EQ(events.events_size(), 0);
+}
+
+TEST_F(MinutesWorkflowTest, AnEventRefersToTheRegistryVersionItWasHeldUnder) {
+  v1::RecordDispatchEventRequest request = EventRequest();
+  *request.mutable_held_at() = ToProto(kStart - absl::Hours(2));
+  v1::RecordDispatchEventResponse response;
+  ASSERT_TRUE(workflow_->RecordDispatchEvent(Service(), request, &response).ok());
+  EXPECT_EQ(response.event().registry_version(), 2);
+
+  // Held before the registry had any version: the current one.
+  request.set_request_id("rec-2");
+  *request.mutable_held_at() = ToProto(kStart - absl::Hours(24 * 30));
+  ASSERT_TRUE(workflow_->RecordDispatchEvent(Service(), request, &response).ok());
+  EXPECT_EQ(response.event().registry_version(), 3);
+}
+
+TEST_F(MinutesWorkflowTest, WorkingDayDraftingCountsTheRegistrysCalendar) {
+  calendar::WorkCalendar calendar;
+  for (int day = 1; day <= 7; ++day) calendar.AddHoliday(absl::CivilDay(2026, 10, day), "国庆节");
+  calendar.AddMakeUpWorkday(absl::CivilDay(2026, 10, 10), "国庆节调休上班");
+  auto shared = std::make_shared<const calendar::WorkCalendar>(calendar);
+  DraftDeadlineOptions options;
+  options.working_days = true;
+  MinutesWorkflow workflow(
+      &database_->pool(), &clock_, *LoadZone("Asia/Shanghai"), &registry_, options,
+      [shared]() -> absl::StatusOr<std::shared_ptr<const calendar::WorkCalendar>> {
+        return shared;
+      });
+
+  v1::RecordDispatchEventRequest request = EventRequest();
+  // 2026-09-30 16:00 local.
+  *request.mutable_held_at() =
+      ToProto(absl::FromCivil(absl::CivilSecond(2026, 9, 30, 8, 0, 0), absl::UTCTimeZone()));
+  v1::RecordDispatchEventResponse response;
+  ASSERT_TRUE(workflow.RecordDispatchEvent(Service(), request, &response).ok());
+  EXPECT_EQ(FormatLocal(FromProto(response.event().draft_due_at()), *LoadZone("Asia/Shanghai")),
+            "2026-10-11T00:00:00+08:00");
+
+  const auto payloads = Outbox("scheduler");
+  ASSERT_EQ(payloads.size(), 2u);
+  scheduler::v1::DeadlineRegistered registered;
+  ASSERT_TRUE(payloads[0].UnpackTo(&registered));
+  EXPECT_EQ(registered.rule(), "draft.working_days");
+  EXPECT_EQ(registered.deadline().date().month(), 10);
+  EXPECT_EQ(registered.deadline().date().day(), 10);
+  scheduler::v1::DeadlineMet cycle;
+  ASSERT_TRUE(payloads[1].UnpackTo(&cycle));
+  EXPECT_EQ(cycle.subject().id(), "p-wang@2026-09");
+}
+
+TEST_F(MinutesWorkflowTest, WorkingDayDraftingWithoutTheCalendarIsUnavailableAndWritesNothing) {
+  DraftDeadlineOptions options;
+  options.working_days = true;
+  MinutesWorkflow workflow(&database_->pool(), &clock_, *LoadZone("Asia/Shanghai"), &registry_,
+                           options,
+                           []() -> absl::StatusOr<std::shared_ptr<const calendar::WorkCalendar>> {
+                             return absl::UnavailableError("connection refused");
+                           });
+  v1::RecordDispatchEventResponse response;
+  const absl::Status status = workflow.RecordDispatchEvent(Service(), EventRequest(), &response);
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(status.message(), "registry: connection refused");
+  EXPECT_TRUE(Column("SELECT id FROM dispatch_events").empty());
 }
 
 }  // namespace

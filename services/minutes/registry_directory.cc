@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "common/runtime.h"
 #include "common/status.h"
+#include "common/time_util.h"
 
 namespace duban::minutes {
 namespace {
@@ -52,11 +53,12 @@ class GrpcRegistryDirectory final : public RegistryDirectory {
     return response.matter();
   }
 
-  absl::StatusOr<rv1::ListMattersResponse> ListLeaderMatters(
-      const std::string& leader_id) override {
+  absl::StatusOr<rv1::ListMattersResponse> ListLeaderMatters(const std::string& leader_id,
+                                                             absl::Time as_of) override {
     rv1::ListMattersResponse all;
     rv1::ListMattersRequest request;
     request.set_leader_id(leader_id);
+    if (as_of != absl::InfiniteFuture()) *request.mutable_as_of() = ToProto(as_of);
     request.set_page_size(100);
     do {
       rv1::ListMattersResponse page;
@@ -68,6 +70,25 @@ class GrpcRegistryDirectory final : public RegistryDirectory {
       request.set_page_token(page.next_page_token());
     } while (!request.page_token().empty());
     return all;
+  }
+
+  absl::StatusOr<std::vector<std::string>> MattersSupervisedBy(
+      const std::string& person_id) override {
+    std::vector<std::string> ids;
+    rv1::ListMattersRequest request;
+    request.set_include_retired(true);
+    request.set_page_size(100);
+    do {
+      rv1::ListMattersResponse page;
+      grpc::ClientContext context;
+      Prepare(context);
+      DUBAN_RETURN_IF_ERROR(FromGrpc(stub_->ListMatters(&context, request, &page)));
+      for (const rv1::Matter& matter : page.matters()) {
+        if (matter.supervising_leader_id() == person_id) ids.push_back(matter.id());
+      }
+      request.set_page_token(page.next_page_token());
+    } while (!request.page_token().empty());
+    return ids;
   }
 
  private:

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "duban/registry/v1/registry.grpc.pb.h"
 
 namespace duban::minutes {
@@ -21,9 +22,14 @@ class RegistryDirectory {
   virtual absl::StatusOr<registry::v1::Person> GetPerson(const std::string& person_id) = 0;
   virtual absl::StatusOr<registry::v1::Unit> GetUnit(const std::string& unit_id) = 0;
   virtual absl::StatusOr<registry::v1::Matter> GetMatter(const std::string& matter_id) = 0;
-  // The leader's current matters and the current registry version.
+  // The leader's matters and the registry version as of `as_of` (the current
+  // ones for absl::InfiniteFuture()); version 0 when the registry had none then.
   virtual absl::StatusOr<registry::v1::ListMattersResponse> ListLeaderMatters(
-      const std::string& leader_id) = 0;
+      const std::string& leader_id, absl::Time as_of) = 0;
+  // The ids of the matters, current or retired, whose supervising office
+  // leader is `person_id` in the current version.
+  virtual absl::StatusOr<std::vector<std::string>> MattersSupervisedBy(
+      const std::string& person_id) = 0;
 };
 
 // Calls the registry service over gRPC. `token` returns the bearer token to

@@ -31,6 +31,8 @@ void AddRow(std::string& csv, const std::vector<std::string>& cells) {
 }  // namespace
 
 bool CoveredByMonth(const SupervisionCase& c, absl::Time begin, absl::Time end) {
+  if (c.referred() || c.unit_id().empty()) return false;
+  if (c.subject().kind() == common::v1::SUBJECT_KIND_DISPATCH_CYCLE) return false;
   const absl::Time opened = FromProto(c.opened_at());
   return OpenAt(c, end) || (opened >= begin && opened < end);
 }
@@ -77,6 +79,45 @@ std::vector<v1::CircularEntry> GroupCircular(
   std::stable_sort(entries.begin(), entries.end(),
                    [](const auto& a, const auto& b) { return a.unit_name() < b.unit_name(); });
   return entries;
+}
+
+void AddReportsAndItems(std::vector<v1::CircularEntry>& entries,
+                        const std::vector<PeriodReports>& periods, absl::Time now,
+                        const std::vector<tasks::v1::Item>& overdue_items,
+                        const std::map<std::string, std::string>& unit_names) {
+  std::map<std::string, v1::CircularEntry> by_unit;
+  for (v1::CircularEntry& entry : entries) by_unit[entry.unit_id()] = std::move(entry);
+  auto entry_of = [&](const std::string& unit_id) -> v1::CircularEntry& {
+    v1::CircularEntry& entry = by_unit[unit_id];
+    if (entry.unit_id().empty()) {
+      entry.set_unit_id(unit_id);
+      const auto name = unit_names.find(unit_id);
+      entry.set_unit_name(name == unit_names.end() ? unit_id : name->second);
+    }
+    return entry;
+  };
+  for (const PeriodReports& period : periods) {
+    for (const std::string& unit : period.Late(now)) {
+      entry_of(unit).add_late_period_ids(period.period.id());
+    }
+    for (const std::string& unit : period.Missing(now)) {
+      entry_of(unit).add_missing_period_ids(period.period.id());
+    }
+  }
+  for (const tasks::v1::Item& item : overdue_items) {
+    for (const std::string& unit : UnitsOf(item)) {
+      v1::CircularEntry& entry = entry_of(unit);
+      const auto& named = entry.overdue_item_ids();
+      if (std::find(named.begin(), named.end(), item.id()) != named.end()) continue;
+      entry.add_overdue_item_ids(item.id());
+      entry.add_overdue_item_contents(item.content());
+    }
+  }
+
+  entries.clear();
+  for (auto& [unit_id, entry] : by_unit) entries.push_back(std::move(entry));
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const auto& a, const auto& b) { return a.unit_name() < b.unit_name(); });
 }
 
 std::string CircularCsv(const v1::Circular& circular) {

@@ -10,11 +10,16 @@
 #include "absl/time/time.h"
 #include "duban/reporting/v1/reporting.pb.h"
 #include "duban/supervision/v1/supervision.pb.h"
+#include "duban/tasks/v1/tasks.pb.h"
+#include "services/reporting/analysis.h"
 
 namespace duban::reporting {
 
 // True when the case belongs in the circular of the month [begin, end): open
-// at the month's end, or opened within the month.
+// at the month's end, or opened within the month; never a case a referral
+// opened (the unit asked the group for help; its item is named when overdue),
+// a leader's dispatch cycle (the analysis names those leaders) or a case with
+// no unit.
 bool CoveredByMonth(const supervision::v1::SupervisionCase& supervision_case, absl::Time begin,
                     absl::Time end);
 
@@ -26,11 +31,20 @@ std::vector<std::string> OverdueItemIds(const std::vector<supervision::v1::Super
 // open at month end become overdue items (content from `item_contents`,
 // keyed by item id, else the case label); every covered case is listed with
 // its label. Unit names come from `unit_names` (else the id). Late and
-// missing reports stay empty (TODO(#5): from reporting's own reports). Pure.
+// missing reports come with AddReportsAndItems. Pure.
 std::vector<v1::CircularEntry> GroupCircular(
     const std::vector<supervision::v1::SupervisionCase>& cases, absl::Time begin, absl::Time end,
     const std::map<std::string, std::string>& item_contents,
     const std::map<std::string, std::string>& unit_names);
+
+// Adds to `entries` the units late and missing (as of `now`) in `periods`,
+// and `overdue_items` (tasks' items overdue at the month's end) under each of
+// their units, skipping items already named; a unit not yet named gets an
+// entry. Keeps the entries ordered by unit name. Pure.
+void AddReportsAndItems(std::vector<v1::CircularEntry>& entries,
+                        const std::vector<PeriodReports>& periods, absl::Time now,
+                        const std::vector<tasks::v1::Item>& overdue_items,
+                        const std::map<std::string, std::string>& unit_names);
 
 // The circular as CSV with a UTF-8 byte order mark (so spreadsheets show
 // Chinese), one row per named item or case.

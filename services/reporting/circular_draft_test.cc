@@ -70,6 +70,49 @@ TEST(CircularDraftTest, ClosedItemCaseOpenedInTheMonthIsACaseNotAnOverdueItem) {
   EXPECT_THAT(OverdueItemIds(cases, kEnd), ElementsAre());
 }
 
+TEST(CircularDraftTest, ReferralAndDispatchCycleCasesNameNoUnit) {
+  SupervisionCase referred = Case("c1", "u-ref", common::v1::SUBJECT_KIND_ITEM, "i", kBegin + kDay);
+  referred.set_referred(true);
+  EXPECT_FALSE(CoveredByMonth(referred, kBegin, kEnd));
+  EXPECT_TRUE(GroupCircular({referred}, kBegin, kEnd, {}, {}).empty());
+  const SupervisionCase cycle =
+      Case("c2", "u-office", common::v1::SUBJECT_KIND_DISPATCH_CYCLE, "l-1@2026-09", kBegin);
+  EXPECT_FALSE(CoveredByMonth(cycle, kBegin, kEnd));
+}
+
+TEST(CircularDraftTest, AddsLateMissingAndOverdueItemsFromTasksOncePerUnit) {
+  PeriodReports reports;
+  reports.period.set_id("2026-10-2");
+  *reports.period.mutable_report_cutoff() = ToProto(kBegin + 19 * kDay);
+  *reports.period.mutable_digest_cutoff() = ToProto(kBegin + 21 * kDay);
+  reports.owing = {"u-zj", "u-jy", "u-ok"};
+  reports.submitted_at["u-zj"] = kBegin + 19 * kDay;  // at the cut-off: late
+  reports.report_ids["u-zj"] = "rp-1";
+  reports.submitted_at["u-ok"] = kBegin + 18 * kDay;
+  reports.report_ids["u-ok"] = "rp-2";
+  tasks::v1::Item overdue;
+  overdue.set_id("doc-1-1");
+  overdue.set_lead_unit_id("u-yj");
+  overdue.add_responsible_unit_ids("u-yj");
+  overdue.set_content("清理河道");
+
+  std::vector<v1::CircularEntry> entries = GroupCircular(
+      {Case("c1", "u-yj", common::v1::SUBJECT_KIND_ITEM, "doc-1-1", kBegin + 23 * kDay)}, kBegin,
+      kEnd, {{"doc-1-1", "清理河道"}}, {{"u-yj", "应急局"}});
+  AddReportsAndItems(entries, {reports}, kEnd, {overdue},
+                     {{"u-yj", "应急局"}, {"u-zj", "住建局"}, {"u-jy", "教育局"}});
+
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].unit_name(), "住建局");
+  EXPECT_THAT(entries[0].late_period_ids(), ElementsAre("2026-10-2"));
+  EXPECT_TRUE(entries[0].missing_period_ids().empty());
+  EXPECT_EQ(entries[1].unit_name(), "应急局");
+  EXPECT_THAT(entries[1].overdue_item_ids(), ElementsAre("doc-1-1"));
+  EXPECT_THAT(entries[1].case_ids(), ElementsAre("c1"));
+  EXPECT_EQ(entries[2].unit_name(), "教育局");
+  EXPECT_THAT(entries[2].missing_period_ids(), ElementsAre("2026-10-2"));
+}
+
 TEST(CircularDraftTest, CsvStartsWithAByteOrderMarkAndQuotesCells) {
   v1::Circular circular;
   circular.set_month("2026-10");

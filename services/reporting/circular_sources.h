@@ -3,16 +3,12 @@
 #ifndef DUBAN_SERVICES_REPORTING_CIRCULAR_SOURCES_H_
 #define DUBAN_SERVICES_REPORTING_CIRCULAR_SOURCES_H_
 
-#include <functional>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "duban/registry/v1/registry.grpc.pb.h"
-#include "duban/supervision/v1/supervision.grpc.pb.h"
-#include "duban/tasks/v1/tasks.grpc.pb.h"
+#include "duban/supervision/v1/supervision.pb.h"
 
 namespace duban::reporting {
 
@@ -28,21 +24,13 @@ class CircularSources {
   virtual absl::StatusOr<std::string> ItemContent(const std::string& item_id) = 0;
   // The unit's name in the registry.
   virtual absl::StatusOr<std::string> UnitName(const std::string& unit_id) = 0;
-  // Records the circular rung on the named cases (idempotent by request id).
+  // Records the circular rung on the named cases (idempotent by request id),
+  // on behalf of the bearer of `issuer_token` (the supervision group member
+  // issuing the circular; empty: as the service).
   virtual absl::Status RecordCircular(const std::string& request_id, const std::string& circular_id,
                                       const std::vector<std::string>& case_ids,
-                                      absl::Time issued_at) = 0;
+                                      absl::Time issued_at, const std::string& issuer_token) = 0;
 };
-
-struct CircularPeers {
-  std::shared_ptr<supervision::v1::SupervisionService::StubInterface> supervision;
-  std::shared_ptr<tasks::v1::TasksService::StubInterface> tasks;
-  std::shared_ptr<registry::v1::RegistryService::StubInterface> registry;
-  // The bearer token to attach (null or empty: the channels authenticate).
-  std::function<std::string()> token;
-};
-
-std::unique_ptr<CircularSources> NewGrpcCircularSources(CircularPeers peers);
 
 }  // namespace duban::reporting
 

@@ -1,10 +1,13 @@
-// duban-reporting: periods, the circular and (later) reports, digest and analysis.
+// duban-reporting: periods, reports, the office digest, the circular, the
+// monthly analysis, scores and exports.
 #include "common/auth.h"
+#include "common/calendar/registry_calendar.h"
 #include "common/runtime.h"
-#include "services/reporting/circular_sources.h"
 #include "services/reporting/migrations.h"
+#include "services/reporting/period_source.h"
 #include "services/reporting/reporting_policies.h"
 #include "services/reporting/reporting_service.h"
+#include "services/reporting/reporting_sources.h"
 #include "services/reporting/reporting_workflow.h"
 
 int main(int argc, char** argv) {
@@ -13,15 +16,22 @@ int main(int argc, char** argv) {
   if (!started.ok()) return 1;
   Runtime& runtime = **started;
 
-  // TODO(#5): an outbox to "scheduler" for report and digest deadlines.
-  reporting::CircularPeers peers;
+  runtime.Outbox({"scheduler"});
+  reporting::Peers peers;
   peers.supervision = supervision::v1::SupervisionService::NewStub(runtime.Channel("supervision"));
   peers.tasks = tasks::v1::TasksService::NewStub(runtime.Channel("tasks"));
   peers.registry = registry::v1::RegistryService::NewStub(runtime.Channel("registry"));
-  std::unique_ptr<reporting::CircularSources> sources =
-      reporting::NewGrpcCircularSources(std::move(peers));
+  peers.scheduler = scheduler::v1::SchedulerService::NewStub(runtime.Channel("scheduler"));
+  peers.minutes = minutes::v1::MinutesService::NewStub(runtime.Channel("minutes"));
+  std::unique_ptr<reporting::ReportingSources> sources =
+      reporting::NewGrpcReportingSources(std::move(peers));
+  calendar::RegistryCalendar work_calendar(
+      registry::v1::RegistryService::NewStub(runtime.Channel("registry")), &runtime.clock());
+  std::unique_ptr<reporting::PeriodSource> periods = reporting::NewCalendarPeriodSource(
+      &work_calendar, [&work_calendar] { return work_calendar.Refresh().status(); },
+      runtime.zone());
   reporting::ReportingWorkflow workflow(&runtime.pool(), &runtime.clock(), runtime.zone(),
-                                        sources.get());
+                                        sources.get(), periods.get());
   Authorizer authorizer(&runtime.verifier(), &runtime.principals(), reporting::ReportingPolicies());
   reporting::ReportingServiceImpl service(&authorizer, &workflow, &runtime.pool());
   runtime.AddService(&service);

@@ -30,6 +30,20 @@ TEST(PeriodsTest, TwoPeriodsPerMonthWithTheirCutoffs) {
   EXPECT_EQ(Local(periods[1].digest_cutoff()), "2026-10-22T18:00:00+08:00");
 }
 
+TEST(PeriodsTest, CutoffsOnNonWorkingDaysMoveByTheCalendar) {
+  calendar::WorkCalendar holidays;
+  for (int day = 1; day <= 7; ++day) holidays.AddHoliday(absl::CivilDay(2026, 10, day), "国庆节");
+  const std::vector<v1::Period> periods =
+      PeriodsOf(absl::CivilMonth(2026, 10), holidays, Shanghai());
+  ASSERT_EQ(periods.size(), 2u);
+  EXPECT_EQ(periods[0].id(), "2026-10-1");
+  EXPECT_EQ(Local(periods[0].report_cutoff()), "2026-10-08T18:00:00+08:00");
+  EXPECT_EQ(Local(periods[0].digest_cutoff()), "2026-10-08T18:00:00+08:00");
+  EXPECT_EQ(Local(periods[1].starts_after()), "2026-10-08T18:00:00+08:00");
+  // Without a make-up workday the Sunday 2026-09-20 moves to Monday.
+  EXPECT_EQ(Local(periods[0].starts_after()), "2026-09-21T18:00:00+08:00");
+}
+
 TEST(PeriodsTest, JanuaryStartsAfterDecemberOfThePreviousYear) {
   const std::vector<v1::Period> periods = PeriodsOf(absl::CivilMonth(2027, 1), Shanghai());
   EXPECT_EQ(Local(periods[0].starts_after()), "2026-12-20T18:00:00+08:00");

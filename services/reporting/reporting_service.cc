@@ -1,10 +1,26 @@
 #include "services/reporting/reporting_service.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/db/audit.h"
 #include "common/status.h"
 
 namespace duban::reporting {
+
+namespace {
+
+// The caller's bearer token, passed on where the callee checks the person.
+std::string CallerToken(const grpc::ServerContext& context) {
+  constexpr absl::string_view kBearer = "Bearer ";
+  const auto& metadata = context.client_metadata();
+  const auto found = metadata.find("authorization");
+  if (found == metadata.end()) return "";
+  const absl::string_view value(found->second.data(), found->second.size());
+  if (!absl::StartsWith(value, kBearer)) return "";
+  return std::string(value.substr(kBearer.size()));
+}
+
+}  // namespace
 
 ReportingServiceImpl::ReportingServiceImpl(const Authorizer* authorizer,
                                            ReportingWorkflow* workflow, db::ConnectionPool* pool)
@@ -16,12 +32,6 @@ grpc::Status ReportingServiceImpl::Handle(grpc::ServerContext* context, absl::st
                           work);
 }
 
-grpc::Status ReportingServiceImpl::NotYet(grpc::ServerContext* context, absl::string_view method) {
-  return Handle(context, method, [&](const Caller&) {
-    return absl::UnimplementedError(absl::StrCat(method, ": not yet available (TODO(#5))"));
-  });
-}
-
 grpc::Status ReportingServiceImpl::ListPeriods(grpc::ServerContext* context,
                                                const v1::ListPeriodsRequest* request,
                                                v1::ListPeriodsResponse* response) {
@@ -30,38 +40,54 @@ grpc::Status ReportingServiceImpl::ListPeriods(grpc::ServerContext* context,
 }
 
 grpc::Status ReportingServiceImpl::PrefillReport(grpc::ServerContext* context,
-                                                 const v1::PrefillReportRequest*,
-                                                 v1::PrefillReportResponse*) {
-  return NotYet(context, "PrefillReport");
+                                                 const v1::PrefillReportRequest* request,
+                                                 v1::PrefillReportResponse* response) {
+  return Handle(context, "PrefillReport", [&](const Caller& caller) -> absl::Status {
+    DUBAN_ASSIGN_OR_RETURN(*response->mutable_report(), workflow_->PrefillReport(caller, *request));
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status ReportingServiceImpl::SubmitReport(grpc::ServerContext* context,
-                                                const v1::SubmitReportRequest*,
-                                                v1::SubmitReportResponse*) {
-  return NotYet(context, "SubmitReport");
+                                                const v1::SubmitReportRequest* request,
+                                                v1::SubmitReportResponse* response) {
+  return Handle(context, "SubmitReport", [&](const Caller& caller) -> absl::Status {
+    return workflow_->SubmitReport(caller, *request, response);
+  });
 }
 
 grpc::Status ReportingServiceImpl::GetReport(grpc::ServerContext* context,
-                                             const v1::GetReportRequest*, v1::GetReportResponse*) {
-  return NotYet(context, "GetReport");
+                                             const v1::GetReportRequest* request,
+                                             v1::GetReportResponse* response) {
+  return Handle(context, "GetReport", [&](const Caller& caller) -> absl::Status {
+    DUBAN_ASSIGN_OR_RETURN(*response->mutable_report(), workflow_->GetReport(caller, *request));
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status ReportingServiceImpl::ListReports(grpc::ServerContext* context,
-                                               const v1::ListReportsRequest*,
-                                               v1::ListReportsResponse*) {
-  return NotYet(context, "ListReports");
+                                               const v1::ListReportsRequest* request,
+                                               v1::ListReportsResponse* response) {
+  return Handle(context, "ListReports", [&](const Caller& caller) -> absl::Status {
+    return workflow_->ListReports(caller, *request, response);
+  });
 }
 
 grpc::Status ReportingServiceImpl::PrefillDigest(grpc::ServerContext* context,
-                                                 const v1::PrefillDigestRequest*,
-                                                 v1::PrefillDigestResponse*) {
-  return NotYet(context, "PrefillDigest");
+                                                 const v1::PrefillDigestRequest* request,
+                                                 v1::PrefillDigestResponse* response) {
+  return Handle(context, "PrefillDigest", [&](const Caller& caller) -> absl::Status {
+    DUBAN_ASSIGN_OR_RETURN(*response->mutable_digest(), workflow_->PrefillDigest(caller, *request));
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status ReportingServiceImpl::SubmitDigest(grpc::ServerContext* context,
-                                                const v1::SubmitDigestRequest*,
-                                                v1::SubmitDigestResponse*) {
-  return NotYet(context, "SubmitDigest");
+                                                const v1::SubmitDigestRequest* request,
+                                                v1::SubmitDigestResponse* response) {
+  return Handle(context, "SubmitDigest", [&](const Caller& caller) -> absl::Status {
+    return workflow_->SubmitDigest(caller, *request, response);
+  });
 }
 
 grpc::Status ReportingServiceImpl::DraftCircular(grpc::ServerContext* context,
@@ -78,7 +104,7 @@ grpc::Status ReportingServiceImpl::IssueCircular(grpc::ServerContext* context,
                                                  const v1::IssueCircularRequest* request,
                                                  v1::IssueCircularResponse* response) {
   return Handle(context, "IssueCircular", [&](const Caller& caller) {
-    return workflow_->IssueCircular(caller, *request, response);
+    return workflow_->IssueCircular(caller, *request, response, CallerToken(*context));
   });
 }
 
@@ -93,20 +119,32 @@ grpc::Status ReportingServiceImpl::GetCircular(grpc::ServerContext* context,
 }
 
 grpc::Status ReportingServiceImpl::DraftAnalysis(grpc::ServerContext* context,
-                                                 const v1::DraftAnalysisRequest*,
-                                                 v1::DraftAnalysisResponse*) {
-  return NotYet(context, "DraftAnalysis");
+                                                 const v1::DraftAnalysisRequest* request,
+                                                 v1::DraftAnalysisResponse* response) {
+  return Handle(context, "DraftAnalysis", [&](const Caller& caller) -> absl::Status {
+    DUBAN_ASSIGN_OR_RETURN(*response->mutable_analysis(),
+                           workflow_->DraftAnalysis(caller, request->month()));
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status ReportingServiceImpl::IssueAnalysis(grpc::ServerContext* context,
-                                                 const v1::IssueAnalysisRequest*,
-                                                 v1::IssueAnalysisResponse*) {
-  return NotYet(context, "IssueAnalysis");
+                                                 const v1::IssueAnalysisRequest* request,
+                                                 v1::IssueAnalysisResponse* response) {
+  return Handle(context, "IssueAnalysis", [&](const Caller& caller) -> absl::Status {
+    return workflow_->IssueAnalysis(caller, *request, response);
+  });
 }
 
 grpc::Status ReportingServiceImpl::GetScores(grpc::ServerContext* context,
-                                             const v1::GetScoresRequest*, v1::GetScoresResponse*) {
-  return NotYet(context, "GetScores");
+                                             const v1::GetScoresRequest* request,
+                                             v1::GetScoresResponse* response) {
+  return Handle(context, "GetScores", [&](const Caller& caller) -> absl::Status {
+    DUBAN_ASSIGN_OR_RETURN(std::vector<v1::UnitScore> scores,
+                           workflow_->GetScores(caller, *request));
+    for (v1::UnitScore& score : scores) *response->add_scores() = std::move(score);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status ReportingServiceImpl::Export(grpc::ServerContext* context,

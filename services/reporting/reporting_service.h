@@ -12,8 +12,7 @@
 
 namespace duban::reporting {
 
-// Thread-safe; borrows its arguments, which must outlive it. Reports, the
-// digest, the analysis and scores answer UNIMPLEMENTED for now (TODO(#5)).
+// Thread-safe; borrows its arguments, which must outlive it.
 class ReportingServiceImpl final : public v1::ReportingService::Service {
  public:
   ReportingServiceImpl(const Authorizer* authorizer, ReportingWorkflow* workflow,
@@ -54,8 +53,6 @@ class ReportingServiceImpl final : public v1::ReportingService::Service {
  private:
   grpc::Status Handle(grpc::ServerContext* context, absl::string_view method,
                       const std::function<absl::Status(const Caller&)>& work);
-  // Authorizes, then answers UNIMPLEMENTED naming the method.
-  grpc::Status NotYet(grpc::ServerContext* context, absl::string_view method);
 
   const Authorizer* authorizer_;
   ReportingWorkflow* workflow_;

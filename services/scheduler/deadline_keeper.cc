@@ -83,14 +83,16 @@ std::string SubjectKey(const Subject& subject) {
 }
 
 DeadlineKeeper::DeadlineKeeper(db::ConnectionPool* pool, DeadlineStore* store, const Clock* clock,
-                               absl::TimeZone zone, const WorkCalendar* calendar,
-                               LadderOptions options, SchedulerMetrics* metrics)
+                               absl::TimeZone zone, const calendar::CalendarSource* calendars,
+                               LadderOptions options, calendar::PeriodRules period_rules,
+                               SchedulerMetrics* metrics)
     : pool_(pool),
       store_(store),
       clock_(clock),
       zone_(zone),
-      calendar_(calendar),
+      calendars_(calendars),
       options_(options),
+      period_rules_(period_rules),
       metrics_(metrics) {}
 
 // ---- Events from the owners of deadlines ----
@@ -157,9 +159,12 @@ absl::Status DeadlineKeeper::ApplyRegistered(sql::Connection& conn,
   }
   if (moved || revived) {
     DUBAN_RETURN_IF_ERROR(store_->DeleteUnfiredRungs(conn, d.id()));
-    DUBAN_RETURN_IF_ERROR(
-        store_->AddRungs(conn, d.id(), d.revision(),
-                         NotYetFired(d, ComputeLadder(due, zone_, *calendar_, options_))));
+    DUBAN_RETURN_IF_ERROR(store_->AddRungs(
+        conn, d.id(), d.revision(),
+        NotYetFired(d, ComputeLadder(due, zone_, *calendars_->Current(), options_))));
+  }
+  if (registered.subject().kind() == duban::common::v1::SUBJECT_KIND_ITEM) {
+    DUBAN_RETURN_IF_ERROR(TrackItemOpened(conn, event, registered));
   }
   DUBAN_ASSIGN_OR_RETURN(std::optional<StoredDeadline> after,
                          store_->LoadById(conn, d.id(), /*for_update=*/false));
@@ -180,6 +185,17 @@ absl::Status DeadlineKeeper::ApplyEnded(sql::Connection& conn,
   DUBAN_RETURN_IF_ERROR(CheckSubject(subject));
   DUBAN_ASSIGN_OR_RETURN(std::optional<StoredDeadline> stored,
                          store_->LoadBySubject(conn, subject, /*for_update=*/true));
+  const absl::Time now = clock_->Now();
+  if (subject.kind() == duban::common::v1::SUBJECT_KIND_ITEM) {
+    const absl::Time ended_at =
+        state == v1::DEADLINE_STATE_MET
+            ? met_at
+            : (event.has_occurred_at() ? FromProto(event.occurred_at()) : now);
+    DUBAN_RETURN_IF_ERROR(store_->CloseItem(conn, subject.id(), ended_at));
+  }
+  if (!stored && state == v1::DEADLINE_STATE_MET) {
+    return RecordMetBeforeGenerated(conn, subject, met_at, now);
+  }
   // Nothing registered (or already ended): nothing can fire, so nothing to do.
   if (!stored || stored->deadline.state() != v1::DEADLINE_STATE_PENDING) {
     return absl::OkStatus();
@@ -189,11 +205,11 @@ absl::Status DeadlineKeeper::ApplyEnded(sql::Connection& conn,
   d.set_state(state);
   if (state == v1::DEADLINE_STATE_MET) *d.mutable_met_at() = ToProto(met_at);
   d.set_revision(d.revision() + 1);
-  const absl::Time now = clock_->Now();
   DUBAN_RETURN_IF_ERROR(store_->Update(conn, *stored, now));
   DUBAN_RETURN_IF_ERROR(store_->DeleteUnfiredRungs(conn, d.id()));
   DUBAN_ASSIGN_OR_RETURN(std::optional<StoredDeadline> after,
                          store_->LoadById(conn, d.id(), /*for_update=*/false));
+  DUBAN_RETURN_IF_ERROR(ForwardEnd(conn, event, after->deadline, now));
   return db::WriteAudit(conn,
                         {.actor = absl::StrCat("service:", event.source()),
                          .at = now,
@@ -204,6 +220,202 @@ absl::Status DeadlineKeeper::ApplyEnded(sql::Connection& conn,
                          .before = &before,
                          .after = &after->deadline,
                          .request_id = event.event_id()});
+}
+
+absl::Status DeadlineKeeper::TrackItemOpened(sql::Connection& conn,
+                                             const duban::events::v1::Event& event,
+                                             const v1::DeadlineRegistered& registered) {
+  const absl::Time now = clock_->Now();
+  const std::string& item_id = registered.subject().id();
+  auto lead = registered.inputs().find("lead_unit_id");
+  const std::string lead_unit = lead == registered.inputs().end() ? "" : lead->second;
+  DUBAN_ASSIGN_OR_RETURN(std::optional<ItemSpan> open, store_->OpenSpan(conn, item_id));
+  absl::Time opened_at = event.has_occurred_at() ? FromProto(event.occurred_at()) : now;
+  if (open && open->lead_unit_id == lead_unit) {
+    opened_at = open->opened_at;
+  } else {
+    // A new lead unit takes over from now; the old one led it until then.
+    if (open) DUBAN_RETURN_IF_ERROR(store_->CloseItem(conn, item_id, opened_at));
+    if (open && opened_at <= open->opened_at) opened_at = open->opened_at + absl::Microseconds(1);
+    DUBAN_RETURN_IF_ERROR(store_->OpenItem(conn, {item_id, lead_unit, opened_at, std::nullopt}));
+  }
+  if (lead_unit.empty()) return absl::OkStatus();
+
+  // Reports owed for every period the item has been open in so far; later
+  // periods get theirs when they are generated.
+  const std::shared_ptr<const calendar::WorkCalendar> calendar = calendars_->Current();
+  calendar::Period period = calendar::PeriodContaining(opened_at, *calendar, zone_, period_rules_);
+  constexpr int kMaxPeriodsBack = 240;
+  for (int i = 0; i < kMaxPeriodsBack && period.starts_after < now; ++i) {
+    DUBAN_RETURN_IF_ERROR(
+        EnsureGenerated(conn, ReportDeadline(period, lead_unit, period_rules_, zone_), now)
+            .status());
+    period = calendar::NextPeriod(period, *calendar, zone_, period_rules_);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DeadlineKeeper::ForwardEnd(sql::Connection& conn,
+                                        const duban::events::v1::Event& event,
+                                        const Deadline& ended, absl::Time now) {
+  const bool urged = std::any_of(ended.ladder().begin(), ended.ladder().end(), [](const auto& r) {
+    return r.rung() == duban::common::v1::RUNG_URGING && r.has_fired_at();
+  });
+  if (!urged) return absl::OkStatus();
+  // The owner's own message, as supervision applies it.
+  const std::string key = SubjectKey(ended.subject());
+  v1::DeadlineMet met;
+  if (event.payload().UnpackTo(&met)) return db::EnqueueEvent(conn, "supervision", key, met, now);
+  v1::DeadlineCancelled cancelled;
+  if (event.payload().UnpackTo(&cancelled)) {
+    return db::EnqueueEvent(conn, "supervision", key, cancelled, now);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DeadlineKeeper::RecordMetBeforeGenerated(sql::Connection& conn, const Subject& subject,
+                                                      absl::Time met_at, absl::Time now) {
+  const auto kind = subject.kind();
+  if (kind != duban::common::v1::SUBJECT_KIND_REPORT &&
+      kind != duban::common::v1::SUBJECT_KIND_DIGEST &&
+      kind != duban::common::v1::SUBJECT_KIND_DISPATCH_CYCLE) {
+    return absl::OkStatus();
+  }
+  StoredDeadline stored;
+  Deadline& d = stored.deadline;
+  d.set_id(NewDeadlineId());
+  *d.mutable_subject() = subject;
+  const std::string owner = subject.id().substr(0, subject.id().rfind('@'));
+  if (kind == duban::common::v1::SUBJECT_KIND_REPORT) d.set_owner_unit_id(owner);
+  if (kind == duban::common::v1::SUBJECT_KIND_DISPATCH_CYCLE) d.set_owner_person_id(owner);
+  d.set_rule("met_before_generated");
+  *d.mutable_due_at() = ToProto(met_at);
+  *stored.given.mutable_instant() = ToProto(met_at);
+  d.set_state(v1::DEADLINE_STATE_MET);
+  *d.mutable_met_at() = ToProto(met_at);
+  d.set_revision(1);
+  return store_->InsertIfAbsent(conn, stored, now).status();
+}
+
+absl::StatusOr<bool> DeadlineKeeper::EnsureGenerated(sql::Connection& conn,
+                                                     const GeneratedDeadline& generated,
+                                                     absl::Time now) {
+  StoredDeadline stored;
+  Deadline& d = stored.deadline;
+  d.set_id(NewDeadlineId());
+  *d.mutable_subject() = generated.subject;
+  d.set_owner_unit_id(generated.owner_unit_id);
+  d.set_owner_person_id(generated.owner_person_id);
+  d.set_rule(generated.rule);
+  for (const auto& [key, value] : generated.inputs) (*d.mutable_inputs())[key] = value;
+  *d.mutable_due_at() = ToProto(generated.due_at);
+  d.set_state(v1::DEADLINE_STATE_PENDING);
+  d.set_label(Shorten(generated.label, kMaxLabelChars));
+  d.set_revision(1);
+  stored.given = generated.given;
+  DUBAN_ASSIGN_OR_RETURN(bool inserted, store_->InsertIfAbsent(conn, stored, now));
+  if (!inserted) return false;
+  DUBAN_RETURN_IF_ERROR(
+      store_->AddRungs(conn, d.id(), d.revision(),
+                       ComputeLadder(generated.due_at, zone_, *calendars_->Current(), options_)));
+  DUBAN_ASSIGN_OR_RETURN(std::optional<StoredDeadline> after,
+                         store_->LoadById(conn, d.id(), /*for_update=*/false));
+  DUBAN_RETURN_IF_ERROR(db::WriteAudit(conn, {.actor = kActor,
+                                              .at = now,
+                                              .action = "scheduler.GenerateDeadline",
+                                              .entity_type = "deadline",
+                                              .entity_id = d.id(),
+                                              .before = nullptr,
+                                              .after = &after->deadline,
+                                              .request_id = SubjectKey(d.subject())}));
+  return true;
+}
+
+// ---- Following the work calendar ----
+
+absl::StatusOr<int> DeadlineKeeper::FollowCalendar() {
+  const std::shared_ptr<const calendar::WorkCalendar> calendar = calendars_->Current();
+  constexpr int kPage = 500;
+  int moved = 0;
+  std::string after_id;
+  while (true) {
+    std::vector<std::string> ids;
+    DUBAN_RETURN_IF_ERROR(db::WithConnection(*pool_, [&](sql::Connection& conn) -> absl::Status {
+      DUBAN_ASSIGN_OR_RETURN(ids, store_->ListPendingIds(conn, after_id, kPage));
+      return absl::OkStatus();
+    }));
+    for (const std::string& id : ids) {
+      DUBAN_ASSIGN_OR_RETURN(bool one, FollowCalendarOne(id, *calendar));
+      moved += one ? 1 : 0;
+    }
+    if (static_cast<int>(ids.size()) < kPage) return moved;
+    after_id = ids.back();
+  }
+}
+
+absl::StatusOr<bool> DeadlineKeeper::FollowCalendarOne(const std::string& id,
+                                                       const calendar::WorkCalendar& calendar) {
+  bool moved = false;
+  DUBAN_RETURN_IF_ERROR(db::InTransaction(*pool_, [&](sql::Connection& conn) -> absl::Status {
+    moved = false;
+    DUBAN_ASSIGN_OR_RETURN(std::optional<StoredDeadline> stored,
+                           store_->LoadById(conn, id, /*for_update=*/true));
+    if (!stored || stored->deadline.state() != v1::DEADLINE_STATE_PENDING) {
+      return absl::OkStatus();
+    }
+    Deadline& d = stored->deadline;
+    std::vector<duban::common::v1::Rung> fired;
+    std::vector<RungDue> unfired;
+    for (const auto& rung : d.ladder()) {
+      if (rung.has_fired_at()) {
+        fired.push_back(rung.rung());
+      } else {
+        unfired.push_back({rung.rung(), FromProto(rung.due_at())});
+      }
+    }
+    if (std::find(fired.begin(), fired.end(), duban::common::v1::RUNG_URGING) != fired.end()) {
+      return absl::OkStatus();
+    }
+    // TODO(#4): a draft deadline counted in working days is computed by
+    // minutes; only its ladder follows the calendar here, not its instant.
+    absl::Time due = FromProto(d.due_at());
+    if (std::optional<calendar::Cutoff> cutoff = CutoffOf(d, calendar, zone_, period_rules_)) {
+      due = cutoff->at;
+    }
+    std::vector<RungDue> fresh = ComputeLadder(due, zone_, calendar, options_);
+    std::erase_if(fresh, [&](const RungDue& r) {
+      return std::find(fired.begin(), fired.end(), r.rung) != fired.end();
+    });
+    const auto same = [](const RungDue& a, const RungDue& b) {
+      return a.rung == b.rung && a.due_at == b.due_at;
+    };
+    if (due == FromProto(d.due_at()) &&
+        std::equal(fresh.begin(), fresh.end(), unfired.begin(), unfired.end(), same)) {
+      return absl::OkStatus();
+    }
+    const Deadline before = d;
+    *d.mutable_due_at() = ToProto(due);
+    if (stored->given.has_instant()) *stored->given.mutable_instant() = ToProto(due);
+    d.set_revision(d.revision() + 1);
+    const absl::Time now = clock_->Now();
+    DUBAN_RETURN_IF_ERROR(store_->Update(conn, *stored, now));
+    DUBAN_RETURN_IF_ERROR(store_->DeleteUnfiredRungs(conn, d.id()));
+    DUBAN_RETURN_IF_ERROR(store_->AddRungs(conn, d.id(), d.revision(), fresh));
+    DUBAN_ASSIGN_OR_RETURN(std::optional<StoredDeadline> after,
+                           store_->LoadById(conn, d.id(), /*for_update=*/false));
+    DUBAN_RETURN_IF_ERROR(
+        db::WriteAudit(conn, {.actor = kActor,
+                              .at = now,
+                              .action = "scheduler.FollowCalendar",
+                              .entity_type = "deadline",
+                              .entity_id = d.id(),
+                              .before = &before,
+                              .after = &after->deadline,
+                              .request_id = absl::StrCat("calendar-", d.id(), "-", d.revision())}));
+    moved = true;
+    return absl::OkStatus();
+  }));
+  return moved;
 }
 
 // ---- Firing ----
@@ -269,13 +481,13 @@ absl::StatusOr<bool> DeadlineKeeper::FireOne(absl::Time now, duban::common::v1::
   return fired;
 }
 
-absl::Status DeadlineKeeper::RefreshPending() {
-  if (metrics_ == nullptr) return absl::OkStatus();
-  return db::WithConnection(*pool_, [&](sql::Connection& conn) -> absl::Status {
-    DUBAN_ASSIGN_OR_RETURN(auto pending, store_->CountPending(conn));
-    metrics_->SetPending(pending);
+absl::StatusOr<std::map<duban::common::v1::SubjectKind, int64_t>> DeadlineKeeper::CountPending() {
+  std::map<duban::common::v1::SubjectKind, int64_t> pending;
+  DUBAN_RETURN_IF_ERROR(db::WithConnection(*pool_, [&](sql::Connection& conn) -> absl::Status {
+    DUBAN_ASSIGN_OR_RETURN(pending, store_->CountPending(conn));
     return absl::OkStatus();
-  });
+  }));
+  return pending;
 }
 
 absl::StatusOr<absl::Time> DeadlineKeeper::NextDue(absl::Time now) {
@@ -375,7 +587,19 @@ absl::StatusOr<v1::Explanation> DeadlineKeeper::ExplainDeadline(const Reader& re
                                                                 const std::string& id) {
   if (id.empty()) return InvalidField("deadline_id", "required");
   DUBAN_ASSIGN_OR_RETURN(StoredDeadline stored, LoadVisible(reader, id));
-  return Explain(stored.deadline, stored.given, zone_, *calendar_, options_);
+  const std::shared_ptr<const calendar::WorkCalendar> calendar = calendars_->Current();
+  std::vector<absl::CivilDay> rule_skipped;
+  std::vector<std::string> rule_steps =
+      ExplainCutoff(stored.deadline, *calendar, zone_, period_rules_, &rule_skipped);
+  std::optional<calendar::Cutoff> cutoff =
+      CutoffOf(stored.deadline, *calendar, zone_, period_rules_);
+  if (cutoff && cutoff->at != FromProto(stored.deadline.due_at())) {
+    rule_steps.push_back(absl::StrCat("kept at ",
+                                      FormatLocal(FromProto(stored.deadline.due_at()), zone_),
+                                      ": its urging had fired before the work calendar changed"));
+  }
+  return Explain(stored.deadline, stored.given, zone_, *calendar, options_, rule_steps,
+                 rule_skipped);
 }
 
 absl::StatusOr<v1::ListRungFiringsResponse> DeadlineKeeper::ListRungFirings(

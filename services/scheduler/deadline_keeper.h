@@ -5,19 +5,23 @@
 
 #include <cppconn/connection.h>
 
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/calendar/periods.h"
+#include "common/calendar/registry_calendar.h"
 #include "common/clock.h"
 #include "common/db/pool.h"
 #include "duban/events/v1/events.pb.h"
 #include "duban/scheduler/v1/scheduler.pb.h"
+#include "services/scheduler/cutoff_rules.h"
 #include "services/scheduler/deadline_store.h"
 #include "services/scheduler/ladder.h"
 #include "services/scheduler/scheduler_metrics.h"
-#include "services/scheduler/work_calendar.h"
 
 namespace duban::scheduler {
 
@@ -34,15 +38,39 @@ class DeadlineKeeper {
  public:
   // Nothing is owned; `metrics` may be null.
   DeadlineKeeper(db::ConnectionPool* pool, DeadlineStore* store, const Clock* clock,
-                 absl::TimeZone zone, const WorkCalendar* calendar, LadderOptions options,
+                 absl::TimeZone zone, const calendar::CalendarSource* calendars,
+                 LadderOptions options, calendar::PeriodRules period_rules,
                  SchedulerMetrics* metrics);
 
   // Applies one delivered event inside the caller's transaction (see
   // db::ApplyEvents): DeadlineRegistered creates or moves the subject's
   // deadline (a move replaces the unfired rungs; fired rungs stay),
   // DeadlineMet and DeadlineCancelled end it so that nothing more fires.
+  // An item's registration opens it (its lead unit, inputs["lead_unit_id"],
+  // then owes a report for each period from the one containing the event's
+  // occurred_at to the current one, created here); its end closes it. The
+  // end of a subject whose urging rung fired is forwarded to supervision.
   // INVALID_ARGUMENT for a malformed command; other payloads are ignored.
   absl::Status ApplyEvent(sql::Connection& conn, const duban::events::v1::Event& event);
+
+  // Stores a generated deadline with its ladder unless its subject already
+  // has one (possibly already met), in the caller's transaction. Returns
+  // whether it was created.
+  absl::StatusOr<bool> EnsureGenerated(sql::Connection& conn, const GeneratedDeadline& generated,
+                                       absl::Time now);
+
+  // After a calendar change: moves every pending deadline whose urging rung
+  // has not fired to where the current calendar puts it (report and digest
+  // cut-offs; the supervision rung of every ladder), one transaction each.
+  // Rungs of a kind that already fired are not scheduled again. Returns how
+  // many deadlines moved.
+  absl::StatusOr<int> FollowCalendar();
+
+  const calendar::PeriodRules& period_rules() const { return period_rules_; }
+  absl::TimeZone zone() const { return zone_; }
+  std::shared_ptr<const calendar::WorkCalendar> work_calendar() const {
+    return calendars_->Current();
+  }
 
   // Fires, in order of their due time, up to `max_rungs` unfired rungs of
   // pending deadlines due at or before `now`: each in its own transaction that
@@ -50,8 +78,8 @@ class DeadlineKeeper {
   // record. Returns how many fired.
   absl::StatusOr<int> FireDue(absl::Time now, int max_rungs);
 
-  // Recomputes duban_scheduler_deadlines_pending.
-  absl::Status RefreshPending();
+  // Pending deadlines by subject kind (duban_scheduler_deadlines_pending).
+  absl::StatusOr<std::map<duban::common::v1::SubjectKind, int64_t>> CountPending();
   // The earliest instant after `now` at which a rung falls due
   // (InfiniteFuture when none): the test clock steps to it.
   absl::StatusOr<absl::Time> NextDue(absl::Time now);
@@ -79,13 +107,28 @@ class DeadlineKeeper {
   absl::StatusOr<bool> FireOne(absl::Time now, duban::common::v1::Rung* rung,
                                duban::common::v1::SubjectKind* kind);
   absl::StatusOr<StoredDeadline> LoadVisible(const Reader& reader, const std::string& id);
+  // Opens or closes the item's span and creates the reports its lead unit owes.
+  absl::Status TrackItemOpened(sql::Connection& conn, const duban::events::v1::Event& event,
+                               const duban::scheduler::v1::DeadlineRegistered& registered);
+  // Tells supervision a subject whose urging fired is met or cancelled.
+  absl::Status ForwardEnd(sql::Connection& conn, const duban::events::v1::Event& event,
+                          const duban::scheduler::v1::Deadline& ended, absl::Time now);
+  // A generated subject met before it was generated: kept as met so that
+  // generating it later creates nothing.
+  absl::Status RecordMetBeforeGenerated(sql::Connection& conn,
+                                        const duban::common::v1::Subject& subject,
+                                        absl::Time met_at, absl::Time now);
+  // Moves one deadline to the current calendar; whether it moved.
+  absl::StatusOr<bool> FollowCalendarOne(const std::string& id,
+                                         const calendar::WorkCalendar& calendar);
 
   db::ConnectionPool* pool_;
   DeadlineStore* store_;
   const Clock* clock_;
   const absl::TimeZone zone_;
-  const WorkCalendar* calendar_;
+  const calendar::CalendarSource* calendars_;
   const LadderOptions options_;
+  const calendar::PeriodRules period_rules_;
   SchedulerMetrics* metrics_;
 };
 

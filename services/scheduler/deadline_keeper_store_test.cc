@@ -45,7 +45,7 @@ class DeadlineKeeperStoreTest : public ::testing::Test {
 
   std::unique_ptr<DeadlineKeeper> NewKeeper() {
     return std::make_unique<DeadlineKeeper>(&db_->pool(), &store_, &clock_, Shanghai(), &calendar_,
-                                            LadderOptions{}, nullptr);
+                                            LadderOptions{}, calendar::PeriodRules{}, nullptr);
   }
 
   // Delivers one event from tasks, applied once by event id.
@@ -101,7 +101,7 @@ class DeadlineKeeperStoreTest : public ::testing::Test {
   FakeClock clock_{Local(absl::CivilDay(2026, 3, 1))};
   std::unique_ptr<testing::TestDatabase> db_;
   MysqlDeadlineStore store_;
-  WeekdayCalendar calendar_;
+  calendar::FixedCalendarSource calendar_;
   std::unique_ptr<DeadlineKeeper> keeper_;
   int sequence_ = 0;
 };

@@ -33,6 +33,14 @@ struct ClaimedRung {
   absl::Time due_at;
 };
 
+// An item open from opened_at until closed_at (unset while open).
+struct ItemSpan {
+  std::string item_id;
+  std::string lead_unit_id;
+  absl::Time opened_at;
+  std::optional<absl::Time> closed_at;
+};
+
 struct DeadlineQuery {
   // When set, only deadlines owned by one of `scope_units`.
   bool restricted = false;
@@ -73,6 +81,12 @@ class DeadlineStore {
   virtual absl::Status Update(sql::Connection& conn, const StoredDeadline& stored,
                               absl::Time now) = 0;
 
+  // Inserts unless a deadline of the same subject exists (INSERT IGNORE on the
+  // subject's unique key, so concurrent replicas insert it once). Returns
+  // whether this call inserted it.
+  virtual absl::StatusOr<bool> InsertIfAbsent(sql::Connection& conn, const StoredDeadline& stored,
+                                              absl::Time now) = 0;
+
   // Removes the rungs of `deadline_id` that have not fired.
   virtual absl::Status DeleteUnfiredRungs(sql::Connection& conn,
                                           const std::string& deadline_id) = 0;
@@ -102,6 +116,37 @@ class DeadlineStore {
   // firing loop has not caught up with yet. nullopt when there is none.
   virtual absl::StatusOr<std::optional<absl::Time>> OldestUnfiredDue(sql::Connection& conn,
                                                                      absl::Time now) = 0;
+  // Ids of pending deadlines, in id order, after `after_id` (at most `limit`).
+  virtual absl::StatusOr<std::vector<std::string>> ListPendingIds(sql::Connection& conn,
+                                                                  const std::string& after_id,
+                                                                  int limit) = 0;
+
+  // ---- When each item was open, and who led it (who owes a report) ----
+
+  // The item's open span (the one not closed yet), if any.
+  virtual absl::StatusOr<std::optional<ItemSpan>> OpenSpan(sql::Connection& conn,
+                                                           const std::string& item_id) = 0;
+  virtual absl::Status OpenItem(sql::Connection& conn, const ItemSpan& span) = 0;
+  // Closes the item's open span at `at` (no effect when none is open).
+  virtual absl::Status CloseItem(sql::Connection& conn, const std::string& item_id,
+                                 absl::Time at) = 0;
+  // The lead units of items open at some moment in (after, until], sorted.
+  virtual absl::StatusOr<std::vector<std::string>> UnitsLeadingOpenItems(sql::Connection& conn,
+                                                                         absl::Time after,
+                                                                         absl::Time until) = 0;
+
+  // ---- How far generation of a recurring series has come ----
+
+  // Locks the series' mark (FOR UPDATE, created at `initial` when missing)
+  // and returns it; two replicas generating at once take turns here.
+  virtual absl::StatusOr<std::string> LockMark(sql::Connection& conn, const std::string& series,
+                                               const std::string& initial, absl::Time now) = 0;
+  virtual absl::Status SetMark(sql::Connection& conn, const std::string& series,
+                               const std::string& next, absl::Time now) = 0;
+  // The mark without locking; nullopt before the first generation.
+  virtual absl::StatusOr<std::optional<std::string>> ReadMark(sql::Connection& conn,
+                                                              const std::string& series) = 0;
+
   // Pending deadlines by subject kind.
   virtual absl::StatusOr<std::map<duban::common::v1::SubjectKind, int64_t>> CountPending(
       sql::Connection& conn) = 0;

@@ -12,14 +12,15 @@ using duban::common::v1::Rung;
 // Counts working days after the deadline's local day at its time of day. A
 // deadline at 00:00 is the end of the previous day (a date-only deadline), so
 // counting starts from that day and lands on the end of the last working day.
-absl::Time SupervisionDue(absl::Time due_at, absl::TimeZone zone, const WorkCalendar& calendar,
-                          int working_days, std::vector<absl::CivilDay>* skipped) {
+absl::Time SupervisionDue(absl::Time due_at, absl::TimeZone zone,
+                          const calendar::WorkCalendar& calendar, int working_days,
+                          std::vector<absl::CivilDay>* skipped) {
   const absl::CivilSecond local = absl::ToCivilSecond(due_at, zone);
   if (local == absl::CivilSecond(absl::CivilDay(local))) {
     const absl::CivilDay last_day = absl::CivilDay(local) - 1;
-    return EndOfLocalDay(AddWorkingDays(calendar, last_day, working_days, skipped), zone);
+    return EndOfLocalDay(calendar.AddWorkingDays(last_day, working_days, skipped), zone);
   }
-  const absl::CivilDay day = AddWorkingDays(calendar, absl::CivilDay(local), working_days, skipped);
+  const absl::CivilDay day = calendar.AddWorkingDays(absl::CivilDay(local), working_days, skipped);
   const absl::CivilSecond at(day.year(), day.month(), day.day(), local.hour(), local.minute(),
                              local.second());
   return FromLocal(at, zone);
@@ -46,7 +47,8 @@ std::string RungName(Rung rung) {
 }
 
 std::vector<RungDue> ComputeLadder(absl::Time due_at, absl::TimeZone zone,
-                                   const WorkCalendar& calendar, const LadderOptions& options) {
+                                   const calendar::WorkCalendar& calendar,
+                                   const LadderOptions& options) {
   return {
       {duban::common::v1::RUNG_REMINDER, due_at - options.reminder_lead},
       {duban::common::v1::RUNG_URGING, due_at},
@@ -55,10 +57,10 @@ std::vector<RungDue> ComputeLadder(absl::Time due_at, absl::TimeZone zone,
   };
 }
 
-duban::scheduler::v1::Explanation Explain(const duban::scheduler::v1::Deadline& deadline,
-                                          const duban::common::v1::Deadline& given,
-                                          absl::TimeZone zone, const WorkCalendar& calendar,
-                                          const LadderOptions& options) {
+duban::scheduler::v1::Explanation Explain(
+    const duban::scheduler::v1::Deadline& deadline, const duban::common::v1::Deadline& given,
+    absl::TimeZone zone, const calendar::WorkCalendar& calendar, const LadderOptions& options,
+    const std::vector<std::string>& rule_steps, const std::vector<absl::CivilDay>& rule_skipped) {
   duban::scheduler::v1::Explanation explanation;
   explanation.set_rule(deadline.rule());
   *explanation.mutable_inputs() = deadline.inputs();
@@ -66,8 +68,12 @@ duban::scheduler::v1::Explanation Explain(const duban::scheduler::v1::Deadline& 
   *explanation.mutable_due_at() = deadline.due_at();
   explanation.set_local_due(FormatLocal(due_at, zone));
 
-  explanation.add_steps(
-      absl::StrCat("rule ", deadline.rule(), ": ", DescribeGiven(given, zone, due_at)));
+  if (rule_steps.empty()) {
+    explanation.add_steps(
+        absl::StrCat("rule ", deadline.rule(), ": ", DescribeGiven(given, zone, due_at)));
+  }
+  for (const std::string& step : rule_steps) explanation.add_steps(step);
+  for (absl::CivilDay day : rule_skipped) *explanation.add_skipped_days() = ToProto(day);
   explanation.add_steps(
       absl::StrCat("reminder ", absl::FormatDuration(options.reminder_lead),
                    " before the deadline: ", FormatLocal(due_at - options.reminder_lead, zone)));

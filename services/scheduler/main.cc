@@ -2,10 +2,14 @@
 #include <string>
 
 #include "common/auth.h"
+#include "common/calendar/registry_calendar.h"
 #include "common/event_sink.h"
 #include "common/log.h"
 #include "common/runtime.h"
 #include "common/status.h"
+#include "duban/registry/v1/registry.grpc.pb.h"
+#include "services/scheduler/calendar_follower.h"
+#include "services/scheduler/cutoff_generator.h"
 #include "services/scheduler/deadline_keeper.h"
 #include "services/scheduler/firing_loop.h"
 #include "services/scheduler/mysql_deadline_store.h"
@@ -14,7 +18,6 @@
 #include "services/scheduler/scheduler_policies.h"
 #include "services/scheduler/scheduler_service.h"
 #include "services/scheduler/schema.h"
-#include "services/scheduler/work_calendar.h"
 
 int main(int argc, char** argv) {
   using namespace duban::scheduler;
@@ -30,12 +33,18 @@ int main(int argc, char** argv) {
   }
 
   duban::Authorizer authorizer(&rt.verifier(), &rt.principals(), SchedulerPolicies());
+  std::shared_ptr<duban::registry::v1::RegistryService::StubInterface> registry =
+      duban::registry::v1::RegistryService::NewStub(rt.Channel("registry"));
+  duban::calendar::RegistryCalendar calendar(registry, &rt.clock());
+  std::unique_ptr<LeaderDirectory> leaders = NewRegistryLeaderDirectory(registry);
   MysqlDeadlineStore store;
-  WeekdayCalendar calendar;
   SchedulerMetrics metrics(rt.metrics());
   DeadlineKeeper keeper(&rt.pool(), &store, &rt.clock(), rt.zone(), &calendar, options->ladder,
-                        &metrics);
-  FiringLoop loop(&keeper, &rt.clock(), &metrics, options->poll_interval, options->fire_batch);
+                        options->periods, &metrics);
+  CutoffGenerator generator(&rt.pool(), &store, &keeper, leaders.get());
+  CalendarFollower follower([&calendar] { return calendar.Refresh(); }, &keeper);
+  FiringLoop loop(&keeper, &generator, &follower, &rt.clock(), &metrics, options->poll_interval,
+                  options->calendar_refresh, options->fire_batch);
   SchedulerServiceImpl service(&authorizer, &keeper, &rt.pool());
   duban::EventSink sink(&authorizer, &rt.pool(), &rt.clock(),
                         [&keeper](sql::Connection& conn, const duban::events::v1::Event& event) {
@@ -45,14 +54,26 @@ int main(int argc, char** argv) {
   rt.Outbox({"supervision"});
   rt.AddService(&service);
   rt.AddService(&sink);
+  // The test clock: the calendar is reloaded on every Settle, the periods and
+  // months begun are generated, due rungs fire; the next rung or period or
+  // month boundary is where the clock may step to next.
   rt.AddSettleWork([&]() -> absl::StatusOr<duban::SettleCounts> {
-    DUBAN_ASSIGN_OR_RETURN(int fired, loop.FireAllDue());
-    DUBAN_ASSIGN_OR_RETURN(absl::Time next, keeper.NextDue(rt.clock().Now()));
-    return duban::SettleCounts{.work_done = fired, .next_due = next};
+    DUBAN_ASSIGN_OR_RETURN(PassResult pass, loop.Pass(/*follow_calendar=*/true));
+    DUBAN_ASSIGN_OR_RETURN(absl::Time next, loop.NextDue(rt.clock().Now()));
+    // Work held up (e.g. the registry is down) shows as pending, not as a failure.
+    return duban::SettleCounts{.work_done = pass.moved + pass.generated + pass.fired,
+                               .pending = pass.deferred.ok() ? 0 : 1,
+                               .detail = pass.deferred.ok() ? "" : pass.deferred.ToString(),
+                               .next_due = next};
   });
+  rt.scrape_gauges().Add(kPendingGauge, kPendingGaugeHelp,
+                         [&]() -> std::vector<duban::ScrapeGauges::Sample> {
+                           auto pending = keeper.CountPending();
+                           if (!pending.ok()) return {};
+                           return PendingSamples(*pending);
+                         });
   rt.scrape_gauges().Add(
-      "duban_scheduler_oldest_due_unfired_seconds",
-      "How long the oldest rung that fell due has waited to be fired (0: none waiting).",
+      kLagGauge, "How long the oldest rung that fell due has waited to be fired (0: none waiting).",
       [&]() -> std::vector<duban::ScrapeGauges::Sample> {
         absl::StatusOr<absl::Duration> lag = keeper.FiringLag(rt.clock().Now());
         if (!lag.ok()) return {};

@@ -160,6 +160,19 @@ absl::Status MysqlDeadlineStore::Insert(sql::Connection& conn, const StoredDeadl
   });
 }
 
+absl::StatusOr<bool> MysqlDeadlineStore::InsertIfAbsent(sql::Connection& conn,
+                                                        const StoredDeadline& stored,
+                                                        absl::Time now) {
+  return Guarded("insert deadline", [&]() -> absl::StatusOr<bool> {
+    const std::string sql_text(absl::StrCat("INSERT IGNORE INTO deadlines (", kDeadlineColumns,
+                                            ", created_at, updated_at) VALUES (", Marks(16), ")"));
+    std::vector<Param> row = Row(stored);
+    row.push_back(db::ToSqlTime(now));
+    row.push_back(db::ToSqlTime(now));
+    return db::Execute(conn, sql_text, row) == 1;
+  });
+}
+
 absl::Status MysqlDeadlineStore::Update(sql::Connection& conn, const StoredDeadline& stored,
                                         absl::Time now) {
   return Guarded("update deadline", [&]() -> absl::Status {
@@ -362,6 +375,107 @@ absl::StatusOr<std::map<duban::common::v1::SubjectKind, int64_t>> MysqlDeadlineS
       counts[static_cast<duban::common::v1::SubjectKind>(rows->getInt(1))] = rows->getInt64(2);
     }
     return counts;
+  });
+}
+
+absl::StatusOr<std::vector<std::string>> MysqlDeadlineStore::ListPendingIds(
+    sql::Connection& conn, const std::string& after_id, int limit) {
+  return Guarded("list pending deadlines", [&]() -> absl::StatusOr<std::vector<std::string>> {
+    std::unique_ptr<sql::ResultSet> rows = db::Query(
+        conn,
+        absl::StrCat("SELECT id FROM deadlines WHERE state = 1 AND id > ? ORDER BY id LIMIT ",
+                     limit),
+        {after_id});
+    std::vector<std::string> ids;
+    while (rows->next()) ids.push_back(rows->getString(1));
+    return ids;
+  });
+}
+
+absl::StatusOr<std::optional<ItemSpan>> MysqlDeadlineStore::OpenSpan(sql::Connection& conn,
+                                                                     const std::string& item_id) {
+  return Guarded("load item span", [&]() -> absl::StatusOr<std::optional<ItemSpan>> {
+    std::unique_ptr<sql::ResultSet> rows =
+        db::Query(conn,
+                  "SELECT lead_unit_id, opened_at FROM item_spans WHERE item_id = ? AND "
+                  "closed_at IS NULL ORDER BY opened_at DESC LIMIT 1 FOR UPDATE",
+                  {item_id});
+    if (!rows->next()) return std::optional<ItemSpan>();
+    return std::optional<ItemSpan>(
+        ItemSpan{item_id, rows->getString(1), db::FromSqlTime(rows->getString(2)), std::nullopt});
+  });
+}
+
+absl::Status MysqlDeadlineStore::OpenItem(sql::Connection& conn, const ItemSpan& span) {
+  return Guarded("open item span", [&]() -> absl::Status {
+    db::Execute(conn,
+                "INSERT INTO item_spans (item_id, opened_at, lead_unit_id, closed_at) "
+                "VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE lead_unit_id = VALUES(lead_unit_id), "
+                "closed_at = VALUES(closed_at)",
+                {span.item_id, db::ToSqlTime(span.opened_at), span.lead_unit_id,
+                 span.closed_at ? Param(db::ToSqlTime(*span.closed_at)) : Param::Null()});
+    return absl::OkStatus();
+  });
+}
+
+absl::Status MysqlDeadlineStore::CloseItem(sql::Connection& conn, const std::string& item_id,
+                                           absl::Time at) {
+  return Guarded("close item span", [&]() -> absl::Status {
+    // An end recorded before the opening (clocks of two services) closes it at the opening.
+    db::Execute(conn,
+                "UPDATE item_spans SET closed_at = GREATEST(opened_at, ?) "
+                "WHERE item_id = ? AND closed_at IS NULL",
+                {db::ToSqlTime(at), item_id});
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<std::string>> MysqlDeadlineStore::UnitsLeadingOpenItems(
+    sql::Connection& conn, absl::Time after, absl::Time until) {
+  return Guarded("units leading open items", [&]() -> absl::StatusOr<std::vector<std::string>> {
+    std::unique_ptr<sql::ResultSet> rows =
+        db::Query(conn,
+                  "SELECT DISTINCT lead_unit_id FROM item_spans WHERE lead_unit_id <> '' AND "
+                  "opened_at <= ? AND (closed_at IS NULL OR closed_at > ?) ORDER BY lead_unit_id",
+                  {db::ToSqlTime(until), db::ToSqlTime(after)});
+    std::vector<std::string> units;
+    while (rows->next()) units.push_back(rows->getString(1));
+    return units;
+  });
+}
+
+absl::StatusOr<std::string> MysqlDeadlineStore::LockMark(sql::Connection& conn,
+                                                         const std::string& series,
+                                                         const std::string& initial,
+                                                         absl::Time now) {
+  return Guarded("lock generation mark", [&]() -> absl::StatusOr<std::string> {
+    db::Execute(conn,
+                "INSERT IGNORE INTO generation_marks (series, next_key, updated_at) "
+                "VALUES (?, ?, ?)",
+                {series, initial, db::ToSqlTime(now)});
+    std::unique_ptr<sql::ResultSet> rows = db::Query(
+        conn, "SELECT next_key FROM generation_marks WHERE series = ? FOR UPDATE", {series});
+    if (!rows->next()) return absl::InternalError(absl::StrCat("mark ", series, " vanished"));
+    return std::string(rows->getString(1));
+  });
+}
+
+absl::Status MysqlDeadlineStore::SetMark(sql::Connection& conn, const std::string& series,
+                                         const std::string& next, absl::Time now) {
+  return Guarded("set generation mark", [&]() -> absl::Status {
+    db::Execute(conn, "UPDATE generation_marks SET next_key = ?, updated_at = ? WHERE series = ?",
+                {next, db::ToSqlTime(now), series});
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::optional<std::string>> MysqlDeadlineStore::ReadMark(sql::Connection& conn,
+                                                                        const std::string& series) {
+  return Guarded("read generation mark", [&]() -> absl::StatusOr<std::optional<std::string>> {
+    std::unique_ptr<sql::ResultSet> rows =
+        db::Query(conn, "SELECT next_key FROM generation_marks WHERE series = ?", {series});
+    if (!rows->next()) return std::optional<std::string>();
+    return std::optional<std::string>(rows->getString(1));
   });
 }
 

@@ -1,4 +1,4 @@
-// The MariaDB/MySQL implementation of DeadlineStore (migrations/0001_init.sql).
+// The MariaDB/MySQL implementation of DeadlineStore (migrations/*.sql).
 #ifndef DUBAN_SERVICES_SCHEDULER_MYSQL_DEADLINE_STORE_H_
 #define DUBAN_SERVICES_SCHEDULER_MYSQL_DEADLINE_STORE_H_
 
@@ -15,6 +15,8 @@ class MysqlDeadlineStore final : public DeadlineStore {
                                                          bool for_update) override;
   absl::Status Insert(sql::Connection& conn, const StoredDeadline& stored, absl::Time now) override;
   absl::Status Update(sql::Connection& conn, const StoredDeadline& stored, absl::Time now) override;
+  absl::StatusOr<bool> InsertIfAbsent(sql::Connection& conn, const StoredDeadline& stored,
+                                      absl::Time now) override;
   absl::Status DeleteUnfiredRungs(sql::Connection& conn, const std::string& deadline_id) override;
   absl::Status AddRungs(sql::Connection& conn, const std::string& deadline_id, int64_t generation,
                         const std::vector<RungDue>& rungs) override;
@@ -31,6 +33,22 @@ class MysqlDeadlineStore final : public DeadlineStore {
                                                              absl::Time after) override;
   absl::StatusOr<std::optional<absl::Time>> OldestUnfiredDue(sql::Connection& conn,
                                                              absl::Time now) override;
+  absl::StatusOr<std::vector<std::string>> ListPendingIds(sql::Connection& conn,
+                                                          const std::string& after_id,
+                                                          int limit) override;
+  absl::StatusOr<std::optional<ItemSpan>> OpenSpan(sql::Connection& conn,
+                                                   const std::string& item_id) override;
+  absl::Status OpenItem(sql::Connection& conn, const ItemSpan& span) override;
+  absl::Status CloseItem(sql::Connection& conn, const std::string& item_id, absl::Time at) override;
+  absl::StatusOr<std::vector<std::string>> UnitsLeadingOpenItems(sql::Connection& conn,
+                                                                 absl::Time after,
+                                                                 absl::Time until) override;
+  absl::StatusOr<std::string> LockMark(sql::Connection& conn, const std::string& series,
+                                       const std::string& initial, absl::Time now) override;
+  absl::Status SetMark(sql::Connection& conn, const std::string& series, const std::string& next,
+                       absl::Time now) override;
+  absl::StatusOr<std::optional<std::string>> ReadMark(sql::Connection& conn,
+                                                      const std::string& series) override;
   absl::StatusOr<std::map<duban::common::v1::SubjectKind, int64_t>> CountPending(
       sql::Connection& conn) override;
 };

@@ -6,12 +6,17 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/calendar/periods.h"
 #include "services/scheduler/ladder.h"
 
 namespace duban::scheduler {
 
 struct SchedulerOptions {
   LadderOptions ladder;
+  // Report and digest cut-off days, time of day and non-working-day policy.
+  calendar::PeriodRules periods;
+  // Real time between reloads of the registry's work calendar.
+  absl::Duration calendar_refresh = absl::Seconds(30);
   // Real time between passes of the firing loop.
   absl::Duration poll_interval = absl::Seconds(1);
   // Rungs fired per FireDue call (each in its own transaction).

@@ -21,11 +21,7 @@ std::string RungLabel(duban::common::v1::Rung rung) {
 }
 
 SchedulerMetrics::SchedulerMetrics(prometheus::Registry& registry)
-    : pending_(prometheus::BuildGauge()
-                   .Name("duban_scheduler_deadlines_pending")
-                   .Help("Deadlines not yet met or cancelled, by subject kind.")
-                   .Register(registry)),
-      fired_(prometheus::BuildCounter()
+    : fired_(prometheus::BuildCounter()
                  .Name("duban_scheduler_rungs_fired_total")
                  .Help("Ladder rungs fired, by rung and subject kind.")
                  .Register(registry)),
@@ -41,14 +37,17 @@ void SchedulerMetrics::RungFired(duban::common::v1::Rung rung,
   fired_.Add({{"rung", RungLabel(rung)}, {"kind", KindLabel(kind)}}).Increment();
 }
 
-void SchedulerMetrics::SetPending(
+std::vector<ScrapeGauges::Sample> PendingSamples(
     const std::map<duban::common::v1::SubjectKind, int64_t>& pending) {
+  std::vector<ScrapeGauges::Sample> samples;
   for (int k = duban::common::v1::SubjectKind_MIN + 1; k <= duban::common::v1::SubjectKind_MAX;
        ++k) {
     const auto kind = static_cast<duban::common::v1::SubjectKind>(k);
     auto it = pending.find(kind);
-    pending_.Add({{"kind", KindLabel(kind)}}).Set(it == pending.end() ? 0 : it->second);
+    samples.push_back(
+        {{{"kind", KindLabel(kind)}}, static_cast<double>(it == pending.end() ? 0 : it->second)});
   }
+  return samples;
 }
 
 void SchedulerMetrics::ObservePoll(absl::Duration duration) {

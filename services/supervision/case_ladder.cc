@@ -40,6 +40,7 @@ SupervisionCase Open(const RungArrival& arrival, const std::string& id,
   if (arrival.due_at) *opened.mutable_due_at() = ToProto(*arrival.due_at);
   *opened.mutable_opened_at() = ToProto(arrival.at);
   opened.set_deadline_id(arrival.deadline_id);
+  if (arrival.digest_cutoff) *opened.mutable_digest_cutoff_at() = ToProto(*arrival.digest_cutoff);
   if (earlier_reminder) *opened.add_rungs() = *earlier_reminder;
   return opened;
 }

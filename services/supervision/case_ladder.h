@@ -37,6 +37,8 @@ struct RungArrival {
   std::string label;
   std::optional<absl::Time> due_at;
   std::string deadline_id;
+  // REPORT subjects: when the period's digest is due.
+  std::optional<absl::Time> digest_cutoff;
 };
 
 struct RungOutcome {

@@ -57,7 +57,7 @@ TEST(FiguresTest, CountsPerUnitOverTheInterval) {
   const std::vector<v1::Notice> notices = {Urging("a", kFrom - day), Urging("a", kFrom + day),
                                            Urging("b", kFrom + day), Urging("b", kTo)};
 
-  const std::vector<v1::UnitFigures> figures = ComputeFigures(cases, notices, kFrom, kTo);
+  const std::vector<v1::UnitFigures> figures = ComputeFigures(cases, notices, kFrom, kTo, kTo);
 
   ASSERT_EQ(figures.size(), 2u);
   EXPECT_EQ(figures[0].unit_id(), "a");
@@ -78,7 +78,75 @@ TEST(FiguresTest, CountsPerUnitOverTheInterval) {
 }
 
 TEST(FiguresTest, NothingInTheIntervalGivesNoUnits) {
-  EXPECT_TRUE(ComputeFigures({}, {}, kFrom, kTo).empty());
+  EXPECT_TRUE(ComputeFigures({}, {}, kFrom, kTo, kTo).empty());
+}
+
+// A REPORT case urged at `cutoff`, met at `met` (if ever), digest due at `digest`.
+v1::SupervisionCase ReportCase(const std::string& id, const std::string& unit, absl::Time cutoff,
+                               std::optional<absl::Time> digest, std::optional<absl::Time> met) {
+  v1::SupervisionCase c = Case(id, unit, common::v1::SUBJECT_KIND_REPORT, cutoff, met);
+  c.mutable_subject()->set_id(unit + "@2026-10-1");
+  *c.mutable_due_at() = ToProto(cutoff);
+  if (digest) *c.mutable_digest_cutoff_at() = ToProto(*digest);
+  return c;
+}
+
+TEST(FiguresTest, AReportMetBeforeTheDigestCutoffIsLateAndOneStillUnmetThenIsMissing) {
+  const absl::Time cutoff = kFrom + absl::Hours(24 * 7);
+  const absl::Time digest = cutoff + absl::Hours(48);
+  const std::vector<v1::SupervisionCase> cases = {
+      ReportCase("late", "a", cutoff, digest, digest - absl::Seconds(1)),
+      ReportCase("missing", "b", cutoff, digest, std::nullopt),
+      // Met exactly at the digest cut-off: still missing, never late as well.
+      ReportCase("at-digest", "c", cutoff, digest, digest),
+  };
+
+  const std::vector<v1::UnitFigures> figures = ComputeFigures(cases, {}, kFrom, kTo, kTo);
+
+  ASSERT_EQ(figures.size(), 3u);
+  EXPECT_EQ(figures[0].late_reports(), 1);
+  EXPECT_EQ(figures[0].missing_reports(), 0);
+  EXPECT_EQ(figures[1].late_reports(), 0);
+  EXPECT_EQ(figures[1].missing_reports(), 1);
+  EXPECT_EQ(figures[2].late_reports(), 0);
+  EXPECT_EQ(figures[2].missing_reports(), 1);
+  EXPECT_THAT(figures[1].case_ids(), ElementsAre("missing"));
+}
+
+TEST(FiguresTest, AnUnmetReportIsNotMissingBeforeItsDigestCutoff) {
+  const absl::Time cutoff = kFrom + absl::Hours(24 * 7);
+  const absl::Time digest = cutoff + absl::Hours(48);
+  const std::vector<v1::SupervisionCase> cases = {
+      ReportCase("pending", "a", cutoff, digest, std::nullopt)};
+
+  EXPECT_EQ(StandingOf(cases[0], digest - absl::Seconds(1)), ReportStanding::kNone);
+  EXPECT_EQ(StandingOf(cases[0], digest), ReportStanding::kMissing);
+  const std::vector<v1::UnitFigures> figures =
+      ComputeFigures(cases, {}, kFrom, kTo, digest - absl::Seconds(1));
+  ASSERT_EQ(figures.size(), 1u);
+  EXPECT_EQ(figures[0].missing_reports(), 0);
+  EXPECT_EQ(figures[0].late_reports(), 0);
+  EXPECT_EQ(figures[0].cases_open(), 1);
+}
+
+TEST(FiguresTest, AReportCountsInTheIntervalOfItsCutoffOnly) {
+  const absl::Time cutoff = kTo + absl::Hours(1);
+  const std::vector<v1::SupervisionCase> cases = {
+      ReportCase("next", "a", cutoff, cutoff, std::nullopt)};
+  EXPECT_TRUE(ComputeFigures(cases, {}, kFrom, kTo, cutoff).empty());
+  const std::vector<v1::UnitFigures> next =
+      ComputeFigures(cases, {}, kTo, kTo + absl::Hours(24), cutoff);
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].missing_reports(), 1);
+}
+
+TEST(FiguresTest, AReferredItemNotYetDueIsNotOverdue) {
+  v1::SupervisionCase referred = Case("r", "a", common::v1::SUBJECT_KIND_ITEM, kFrom);
+  *referred.mutable_due_at() = ToProto(kTo + absl::Hours(24));
+  const std::vector<v1::UnitFigures> figures = ComputeFigures({referred}, {}, kFrom, kTo, kTo);
+  ASSERT_EQ(figures.size(), 1u);
+  EXPECT_EQ(figures[0].items_overdue(), 0);
+  EXPECT_EQ(figures[0].cases_open(), 1);
 }
 
 }  // namespace

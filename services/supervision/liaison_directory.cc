@@ -33,9 +33,8 @@ class GrpcLiaisonDirectory final : public LiaisonDirectory {
       if (!token.empty()) AttachToken(context, token);
     }
     const absl::Status status = FromGrpc(stub_->GetLiaison(&context, request, &response));
-    // TODO(#4): a registry without liaisons yet answers UNIMPLEMENTED; the
-    // notice then names no liaison.
-    if (absl::IsUnimplemented(status) || absl::IsNotFound(status)) return std::string();
+    // A unit the registry does not know has no liaison to name.
+    if (absl::IsNotFound(status)) return std::string();
     if (!status.ok()) {
       return absl::Status(status.code(), absl::StrCat("registry: ", status.message()));
     }

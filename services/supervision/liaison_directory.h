@@ -21,8 +21,8 @@ class LiaisonDirectory {
   virtual absl::StatusOr<std::string> CurrentLiaison(const std::string& unit_id) = 0;
 };
 
-// Asks the registry's GetLiaison. A registry without liaisons yet
-// (UNIMPLEMENTED) or an unknown unit gives "". `token` returns the bearer
+// Asks the registry's GetLiaison. An unknown unit (NOT_FOUND) gives "";
+// other failures come back with the registry's code. `token` returns the bearer
 // token to attach (null or empty: the channel authenticates).
 std::unique_ptr<LiaisonDirectory> NewGrpcLiaisonDirectory(
     std::shared_ptr<registry::v1::RegistryService::StubInterface> stub,

@@ -5,6 +5,7 @@
 #include "duban/registry/v1/registry.grpc.pb.h"
 #include "services/supervision/liaison_directory.h"
 #include "services/supervision/migrations.h"
+#include "services/supervision/shutdown_follower.h"
 #include "services/supervision/supervision_policies.h"
 #include "services/supervision/supervision_service.h"
 #include "services/supervision/supervision_workflow.h"
@@ -15,7 +16,8 @@ int main(int argc, char** argv) {
   if (!started.ok()) return 1;
   Runtime& runtime = **started;
 
-  // TODO(#4): an outbox to "tasks" once special supervision splits items.
+  // Special supervision sends SplitRequested to tasks.
+  runtime.Outbox({"tasks"});
   std::unique_ptr<supervision::LiaisonDirectory> liaisons = supervision::NewGrpcLiaisonDirectory(
       registry::v1::RegistryService::NewStub(runtime.Channel("registry")), nullptr);
   supervision::SupervisionWorkflow workflow(&runtime.pool(), &runtime.clock(), runtime.zone(),
@@ -29,5 +31,14 @@ int main(int argc, char** argv) {
                         });
   runtime.AddService(&service);
   runtime.AddService(&sink);
+  // Watch streams end as soon as shutdown begins, so they never hold it up.
+  supervision::ShutdownFollower follower([&runtime] { return runtime.serving_port(); },
+                                         runtime.config().listen_host,
+                                         [&workflow] { workflow.watch_hub().Shutdown(); });
+  runtime.AddBackground([&follower] { follower.Start(); },
+                        [&follower, &workflow] {
+                          follower.Stop();
+                          workflow.watch_hub().Shutdown();
+                        });
   return runtime.Serve();
 }

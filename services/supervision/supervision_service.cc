@@ -1,16 +1,40 @@
 #include "services/supervision/supervision_service.h"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
 #include "common/db/audit.h"
 #include "common/db/outbox.h"
 #include "common/status.h"
 
 namespace duban::supervision {
+namespace {
+
+constexpr char kWatchMethod[] = "/duban.supervision.v1.SupervisionService/Watch";
+
+// True when both callers may see the same units.
+bool SameSight(const Caller& a, const Caller& b) {
+  std::vector<std::string> a_units = a.LiaisonUnits();
+  std::vector<std::string> b_units = b.LiaisonUnits();
+  std::sort(a_units.begin(), a_units.end());
+  std::sort(b_units.begin(), b_units.end());
+  return a.ReadsEverything() == b.ReadsEverything() && a_units == b_units;
+}
+
+}  // namespace
 
 SupervisionServiceImpl::SupervisionServiceImpl(const Authorizer* authorizer,
                                                SupervisionWorkflow* workflow,
-                                               db::ConnectionPool* pool)
-    : authorizer_(authorizer), workflow_(workflow), pool_(pool) {}
+                                               db::ConnectionPool* pool,
+                                               absl::Duration watch_rights_check)
+    : authorizer_(authorizer),
+      workflow_(workflow),
+      pool_(pool),
+      watch_rights_check_(watch_rights_check) {}
 
 grpc::Status SupervisionServiceImpl::Handle(
     grpc::ServerContext* context, absl::string_view method,
@@ -48,8 +72,8 @@ grpc::Status SupervisionServiceImpl::ListNotices(grpc::ServerContext* context,
 grpc::Status SupervisionServiceImpl::SplitReferredItem(grpc::ServerContext* context,
                                                        const v1::SplitReferredItemRequest* request,
                                                        v1::SplitReferredItemResponse* response) {
-  return Handle(context, "SplitReferredItem", [&](const Caller&) {
-    return absl::UnimplementedError("SplitReferredItem: not yet available (TODO(#4))");
+  return Handle(context, "SplitReferredItem", [&](const Caller& caller) {
+    return workflow_->SplitReferredItem(caller, *request, response);
   });
 }
 
@@ -72,8 +96,26 @@ grpc::Status SupervisionServiceImpl::GetFigures(grpc::ServerContext* context,
 grpc::Status SupervisionServiceImpl::Watch(grpc::ServerContext* context,
                                            const v1::WatchRequest* request,
                                            grpc::ServerWriter<v1::WatchResponse>* writer) {
-  return Handle(context, "Watch", [&](const Caller&) {
-    return absl::UnimplementedError("Watch: not yet available (TODO(#4))");
+  return Handle(context, "Watch", [&](const Caller& caller) {
+    auto send = [writer](const v1::WatchEvent& event) {
+      v1::WatchResponse response;
+      *response.mutable_event() = event;
+      return writer->Write(response);
+    };
+    // Rights follow the registry: a stream whose caller lost (or changed)
+    // what they may see ends, and reconnecting is judged afresh.
+    absl::Time next_check = SystemClock::Get()->Now() + watch_rights_check_;
+    auto cancelled = [&, context, this] {
+      if (context->IsCancelled()) return true;
+      const absl::Time now = SystemClock::Get()->Now();
+      if (now < next_check) return false;
+      next_check = now + watch_rights_check_;
+      absl::StatusOr<Caller> current = authorizer_->Authorize(*context, kWatchMethod);
+      // The registry out of reach says nothing about rights: try again later.
+      if (absl::IsUnavailable(current.status())) return false;
+      return !current.ok() || !SameSight(*current, caller);
+    };
+    return workflow_->Watch(caller, *request, send, cancelled);
   });
 }
 

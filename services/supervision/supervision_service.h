@@ -6,6 +6,7 @@
 
 #include <functional>
 
+#include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/clock.h"
 #include "common/db/pool.h"
@@ -18,8 +19,11 @@ namespace duban::supervision {
 // Thread-safe; borrows its arguments, which must outlive it.
 class SupervisionServiceImpl final : public v1::SupervisionService::Service {
  public:
+  // An open Watch stream re-checks its caller's rights every
+  // `watch_rights_check` (real time) and ends once they changed.
   SupervisionServiceImpl(const Authorizer* authorizer, SupervisionWorkflow* workflow,
-                         db::ConnectionPool* pool);
+                         db::ConnectionPool* pool,
+                         absl::Duration watch_rights_check = absl::Seconds(5));
 
   grpc::Status GetCase(grpc::ServerContext* context, const v1::GetCaseRequest* request,
                        v1::GetCaseResponse* response) override;
@@ -27,7 +31,6 @@ class SupervisionServiceImpl final : public v1::SupervisionService::Service {
                          v1::ListCasesResponse* response) override;
   grpc::Status ListNotices(grpc::ServerContext* context, const v1::ListNoticesRequest* request,
                            v1::ListNoticesResponse* response) override;
-  // TODO(#4): special supervision splits referred items through tasks.
   grpc::Status SplitReferredItem(grpc::ServerContext* context,
                                  const v1::SplitReferredItemRequest* request,
                                  v1::SplitReferredItemResponse* response) override;
@@ -36,7 +39,9 @@ class SupervisionServiceImpl final : public v1::SupervisionService::Service {
                               v1::RecordCircularResponse* response) override;
   grpc::Status GetFigures(grpc::ServerContext* context, const v1::GetFiguresRequest* request,
                           v1::GetFiguresResponse* response) override;
-  // TODO(#4): the resumable stream of notices, case changes and new items.
+  // The resumable stream of notices, case changes and new items; ends with OK
+  // when the client cancels, the workflow's WatchHub shuts down, or the
+  // caller's rights changed (a replaced liaison).
   grpc::Status Watch(grpc::ServerContext* context, const v1::WatchRequest* request,
                      grpc::ServerWriter<v1::WatchResponse>* writer) override;
   grpc::Status ListAuditRecords(grpc::ServerContext* context,
@@ -50,6 +55,7 @@ class SupervisionServiceImpl final : public v1::SupervisionService::Service {
   const Authorizer* authorizer_;
   SupervisionWorkflow* workflow_;
   db::ConnectionPool* pool_;
+  const absl::Duration watch_rights_check_;
 };
 
 }  // namespace duban::supervision

@@ -158,8 +158,14 @@ const char* ActionName(ItemAction action) {
 bool CanRead(const Actor& actor, const Item& item) {
   if (actor.ReadsEverything()) return true;
   if (actor.IsLiaisonOf(item.lead_unit_id()) || IsResponsible(actor, item)) return true;
-  return actor.is_district_leader && !actor.person_id.empty() &&
-         item.source().leader_id() == actor.person_id;
+  if (actor.is_district_leader && !actor.person_id.empty() &&
+      item.source().leader_id() == actor.person_id) {
+    return true;
+  }
+  const auto& supervised = actor.supervised_matter_ids;
+  return actor.is_supervising_office_leader && !item.source().matter_ids().empty() &&
+         std::find(supervised.begin(), supervised.end(), item.source().matter_ids(0)) !=
+             supervised.end();
 }
 
 absl::Status CheckAction(const Actor& actor, const Item& item, ItemAction action) {

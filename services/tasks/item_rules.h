@@ -28,6 +28,9 @@ struct Actor {
   bool is_supervising_office_leader = false;
   // Units this caller is currently the liaison of.
   std::vector<std::string> liaison_units;
+  // For a supervising office leader: the matters they supervise (filled in
+  // from the registry by the tracker before a read).
+  std::vector<std::string> supervised_matter_ids;
 
   // Services, admins, office liaisons and the supervision group read every item.
   bool ReadsEverything() const;
@@ -54,8 +57,8 @@ const char* ActionName(ItemAction action);
 
 // Whether `actor` may see `item` at all. A unit liaison sees items their unit
 // leads or is responsible for; a district leader the items of their own
-// dispatch events. TODO(#3): supervising office leaders see the items of the
-// matters they supervise.
+// dispatch events; a supervising office leader the items whose matter (the
+// first one their document names) is one they supervise.
 bool CanRead(const Actor& actor, const duban::tasks::v1::Item& item);
 
 // Checks that `actor` may do `action` on `item` in its current status:

@@ -88,6 +88,25 @@ TEST(CanReadTest, OfficeSupervisionAdminAndServicesSeeEverything) {
   EXPECT_TRUE(CanRead(service, item));
 }
 
+TEST(CanReadTest, SupervisingOfficeLeaderSeesItemsOfTheMattersTheySupervise) {
+  Actor supervising;
+  supervising.person_id = "p-feng";
+  supervising.is_supervising_office_leader = true;
+  supervising.supervised_matter_ids = {"m-2", "m-5"};
+  Item item = ItemOf(v1::ITEM_STATUS_ASSIGNED);
+  item.mutable_source()->add_matter_ids("m-5");
+  item.mutable_source()->add_matter_ids("m-9");
+  EXPECT_TRUE(CanRead(supervising, item));
+  // An item belongs to the matter its document names first.
+  item.mutable_source()->set_matter_ids(0, "m-9");
+  item.mutable_source()->set_matter_ids(1, "m-5");
+  EXPECT_FALSE(CanRead(supervising, item));
+  // Without the role the list says nothing.
+  supervising.is_supervising_office_leader = false;
+  item.mutable_source()->set_matter_ids(0, "m-2");
+  EXPECT_FALSE(CanRead(supervising, item));
+}
+
 TEST(CanReadTest, DistrictLeaderSeesItemsOfTheirOwnDispatchEvents) {
   Actor leader;
   leader.person_id = "leader-2";

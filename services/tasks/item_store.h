@@ -18,11 +18,13 @@ namespace duban::tasks {
 // A resolved item query: the caller's access scope, the filter with its local
 // days turned into instants, and a page position.
 struct ItemQuery {
-  // When set, only items one of `scope_units` leads or is responsible for, or
-  // (when `scope_leader_id` is not empty) of that leader's dispatch events.
+  // When set, only items one of `scope_units` leads or is responsible for,
+  // (when `scope_leader_id` is not empty) of that leader's dispatch events, or
+  // whose matter is one of `scope_matters`.
   bool restricted = false;
   std::vector<std::string> scope_units;
   std::string scope_leader_id;
+  std::vector<std::string> scope_matters;
 
   std::string lead_unit_id;
   std::string responsible_unit_id;
@@ -47,6 +49,10 @@ struct ItemQuery {
   std::optional<std::string> due_to_day;
   std::optional<absl::Time> due_from_start;
   std::optional<absl::Time> due_to_end;
+
+  // Open at some moment in (open_during_from, open_during_to].
+  std::optional<absl::Time> open_during_from;
+  std::optional<absl::Time> open_during_to;
 
   // Keyset position: items strictly after (due_at, id); at most `limit` rows.
   std::optional<std::pair<absl::Time, std::string>> after;

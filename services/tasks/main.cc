@@ -6,7 +6,9 @@
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/runtime.h"
+#include "duban/registry/v1/registry.grpc.pb.h"
 #include "services/tasks/mysql_item_store.h"
+#include "services/tasks/registry_lookup.h"
 #include "services/tasks/schema.h"
 #include "services/tasks/task_tracker.h"
 #include "services/tasks/tasks_config.h"
@@ -27,7 +29,10 @@ int main(int argc, char** argv) {
 
   duban::Authorizer authorizer(&rt.verifier(), &rt.principals(), duban::tasks::TasksPolicies());
   duban::tasks::MysqlItemStore store;
-  duban::tasks::TaskTracker tracker(&rt.pool(), &store, &rt.clock(), rt.zone(), *options);
+  std::unique_ptr<duban::tasks::RegistryLookup> registry = duban::tasks::NewGrpcRegistryLookup(
+      duban::registry::v1::RegistryService::NewStub(rt.Channel("registry")));
+  duban::tasks::TaskTracker tracker(&rt.pool(), &store, registry.get(), &rt.clock(), rt.zone(),
+                                    *options);
   duban::tasks::TasksServiceImpl service(&authorizer, &tracker, &rt.pool());
   duban::EventSink sink(&authorizer, &rt.pool(), &rt.clock(),
                         [&tracker](sql::Connection& conn, const duban::events::v1::Event& event) {

@@ -47,7 +47,20 @@ absl::StatusOr<Item> FromJson(const std::string& json) {
 constexpr char kColumns[] =
     "source_kind, source_document_id, source_event_id, leader_id, matter_id, lead_unit_id, "
     "content, deadline_kind, deadline_date, due_at, original_due_at, status, referred_at, "
-    "parent_item_id, created_at, reported_complete_at, closed_at, revision, body";
+    "parent_item_id, created_at, reported_complete_at, closed_at, open_ended_at, revision, body";
+
+// The first of reported complete, split and closed: when the item stopped being open.
+Param OpenEndedAt(const Item& item) {
+  std::optional<absl::Time> ended;
+  auto consider = [&](const google::protobuf::Timestamp& ts, bool has) {
+    if (has && (!ended || FromProto(ts) < *ended)) ended = FromProto(ts);
+  };
+  consider(item.reported_complete_at(), item.has_reported_complete_at());
+  consider(item.split_at(), item.has_split_at());
+  consider(item.closed_at(), item.has_closed_at());
+  if (!ended) return Param::Null();
+  return db::ToSqlTime(*ended);
+}
 
 absl::StatusOr<std::vector<Param>> Row(const Item& item) {
   DUBAN_ASSIGN_OR_RETURN(std::string body, ToJson(item));
@@ -77,6 +90,7 @@ absl::StatusOr<std::vector<Param>> Row(const Item& item) {
       db::ToSqlTime(FromProto(item.created_at())),
       OptionalTime(item.reported_complete_at(), item.has_reported_complete_at()),
       OptionalTime(item.closed_at(), item.has_closed_at()),
+      OpenEndedAt(item),
       item.revision(),
       std::move(body),
   };
@@ -145,6 +159,10 @@ class WhereBuilder {
     if (q.referred_only) Add("i.referred_at IS NOT NULL", {});
     if (!q.lights.empty()) AddLights(q);
     AddDue(q);
+    if (q.open_during_to) Add("i.created_at <= ?", {db::ToSqlTime(*q.open_during_to)});
+    if (q.open_during_from) {
+      Add("(i.open_ended_at IS NULL OR i.open_ended_at > ?)", {db::ToSqlTime(*q.open_during_from)});
+    }
   }
 
   void AddScope(const ItemQuery& q) {
@@ -160,6 +178,11 @@ class WhereBuilder {
     if (!q.scope_leader_id.empty()) {
       alternatives.push_back("i.leader_id = ?");
       params.push_back(q.scope_leader_id);
+    }
+    if (!q.scope_matters.empty()) {
+      std::vector<std::string> marks(q.scope_matters.size(), "?");
+      alternatives.push_back(absl::StrCat("i.matter_id IN (", absl::StrJoin(marks, ", "), ")"));
+      for (const auto& matter : q.scope_matters) params.push_back(matter);
     }
     if (alternatives.empty()) alternatives.push_back("FALSE");
     Add("(" + absl::StrJoin(alternatives, " OR ") + ")", std::move(params));
@@ -254,7 +277,7 @@ absl::StatusOr<bool> MysqlItemStore::Insert(sql::Connection& conn, const Item& i
   return Guarded("insert item", [&]() -> absl::StatusOr<bool> {
     const std::string sql_text(
         absl::StrCat("INSERT IGNORE INTO items (id, ", kColumns,
-                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     row.insert(row.begin(), item.id());
     if (db::Execute(conn, sql_text, row) == 0) return false;
     DUBAN_RETURN_IF_ERROR(WriteUnits(conn, item));
@@ -271,7 +294,7 @@ absl::Status MysqlItemStore::Update(sql::Connection& conn, const Item& item) {
         "leader_id = ?, matter_id = ?, lead_unit_id = ?, content = ?, deadline_kind = ?, "
         "deadline_date = ?, due_at = ?, original_due_at = original_due_at, status = ?, "
         "referred_at = ?, parent_item_id = ?, created_at = ?, reported_complete_at = ?, "
-        "closed_at = ?, revision = ?, body = ? WHERE id = ?");
+        "closed_at = ?, open_ended_at = ?, revision = ?, body = ? WHERE id = ?");
     row.erase(row.begin() + 10);
     row.push_back(item.id());
     if (db::Execute(conn, sql_text, row) == 0) {

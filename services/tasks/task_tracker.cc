@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "common/db/idempotency.h"
 #include "common/db/outbox.h"
+#include "common/log.h"
 #include "common/status.h"
 #include "common/time_util.h"
 #include "duban/scheduler/v1/scheduler.pb.h"
@@ -57,7 +58,6 @@ absl::Status RequireUnits(const google::protobuf::RepeatedPtrField<std::string>&
   for (const auto& unit : units) {
     if (unit.empty()) return InvalidField(field, "a unit id is empty");
   }
-  // TODO(#3): check the units against the registry.
   return absl::OkStatus();
 }
 
@@ -90,9 +90,56 @@ absl::StatusOr<int> PageSize(int requested) {
 
 std::string ItemOrderingKey(const std::string& item_id) { return absl::StrCat("ITEM/", item_id); }
 
-TaskTracker::TaskTracker(db::ConnectionPool* pool, ItemStore* store, const Clock* clock,
-                         absl::TimeZone zone, TasksOptions options)
-    : pool_(pool), store_(store), clock_(clock), zone_(zone), options_(options) {}
+TaskTracker::TaskTracker(db::ConnectionPool* pool, ItemStore* store, RegistryLookup* registry,
+                         const Clock* clock, absl::TimeZone zone, TasksOptions options)
+    : pool_(pool),
+      store_(store),
+      registry_(registry),
+      clock_(clock),
+      zone_(zone),
+      options_(options) {}
+
+absl::Status TaskTracker::CheckUnits(const google::protobuf::RepeatedPtrField<std::string>& units,
+                                     const std::string& field) {
+  for (int i = 0; i < units.size(); ++i) {
+    const std::string unit_field = absl::StrCat(field, "[", i, "]");
+    if (units[i].empty()) return InvalidField(unit_field, "a unit id is empty");
+    DUBAN_ASSIGN_OR_RETURN(bool known, registry_->HasUnit(units[i]));
+    if (!known) {
+      return InvalidField(unit_field, absl::StrCat("no unit ", units[i], " in the registry"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<absl::Time>> TaskTracker::CheckSubItems(
+    const google::protobuf::RepeatedPtrField<duban::tasks::v1::SubItem>& sub_items) {
+  if (sub_items.empty()) return InvalidField("sub_items", "at least one is required");
+  std::vector<absl::Time> dues;
+  for (int i = 0; i < sub_items.size(); ++i) {
+    const auto& sub = sub_items[i];
+    const std::string field = absl::StrCat("sub_items[", i, "]");
+    DUBAN_RETURN_IF_ERROR(RequireText(sub.content(), absl::StrCat(field, ".content")));
+    DUBAN_RETURN_IF_ERROR(
+        RequireUnits(sub.responsible_unit_ids(), absl::StrCat(field, ".responsible_unit_ids")));
+    DUBAN_ASSIGN_OR_RETURN(absl::Time due,
+                           DueInstant(sub.deadline(), zone_, absl::StrCat(field, ".deadline")));
+    DUBAN_RETURN_IF_ERROR(
+        CheckUnits(sub.responsible_unit_ids(), absl::StrCat(field, ".responsible_unit_ids")));
+    dues.push_back(due);
+  }
+  return dues;
+}
+
+absl::StatusOr<Actor> TaskTracker::ReadingActor(const Actor& actor) {
+  if (actor.ReadsEverything() || !actor.is_supervising_office_leader || actor.person_id.empty()) {
+    return actor;
+  }
+  Actor reading = actor;
+  DUBAN_ASSIGN_OR_RETURN(reading.supervised_matter_ids,
+                         registry_->MattersSupervisedBy(actor.person_id));
+  return reading;
+}
 
 Item TaskTracker::WithLight(Item item, absl::Time now) const {
   item.set_light(LightAt(item.status(), FromProto(item.due_at()), now, options_.warning_lead));
@@ -108,7 +155,9 @@ absl::StatusOr<Item> TaskTracker::GetItem(const Actor& actor, const std::string&
     DUBAN_ASSIGN_OR_RETURN(item, store_->Load(conn, item_id, /*for_update=*/false));
     return absl::OkStatus();
   }));
-  if (!item || !CanRead(actor, *item)) {
+  if (!item) return absl::NotFoundError(absl::StrCat("item ", item_id, " not found"));
+  DUBAN_ASSIGN_OR_RETURN(Actor reader, ReadingActor(actor));
+  if (!CanRead(reader, *item)) {
     return absl::NotFoundError(absl::StrCat("item ", item_id, " not found"));
   }
   return WithLight(*std::move(item), clock_->Now());
@@ -121,6 +170,7 @@ absl::StatusOr<ItemQuery> TaskTracker::ToQuery(const Actor& actor, const ItemFil
     query.restricted = true;
     query.scope_units = actor.liaison_units;
     if (actor.is_district_leader) query.scope_leader_id = actor.person_id;
+    query.scope_matters = actor.supervised_matter_ids;
   }
   query.lead_unit_id = filter.lead_unit_id();
   query.responsible_unit_id = filter.responsible_unit_id();
@@ -150,13 +200,20 @@ absl::StatusOr<ItemQuery> TaskTracker::ToQuery(const Actor& actor, const ItemFil
     query.due_to_day = FormatDay(to);
     query.due_to_end = EndOfLocalDay(to, zone_);
   }
+  if (filter.has_open_during_from()) query.open_during_from = FromProto(filter.open_during_from());
+  if (filter.has_open_during_to()) query.open_during_to = FromProto(filter.open_during_to());
+  if (query.open_during_from && query.open_during_to &&
+      *query.open_during_to <= *query.open_during_from) {
+    return InvalidField("filter.open_during_to", "must be later than filter.open_during_from");
+  }
   return query;
 }
 
 absl::StatusOr<ItemPage> TaskTracker::ListItems(const Actor& actor, const ItemFilter& filter,
                                                 int page_size, const std::string& page_token) {
   const absl::Time now = clock_->Now();
-  DUBAN_ASSIGN_OR_RETURN(ItemQuery query, ToQuery(actor, filter, now));
+  DUBAN_ASSIGN_OR_RETURN(Actor reader, ReadingActor(actor));
+  DUBAN_ASSIGN_OR_RETURN(ItemQuery query, ToQuery(reader, filter, now));
   DUBAN_ASSIGN_OR_RETURN(int size, PageSize(page_size));
   if (!page_token.empty()) {
     DUBAN_ASSIGN_OR_RETURN(query.after, DecodePageToken(page_token));
@@ -179,7 +236,8 @@ absl::StatusOr<ItemPage> TaskTracker::ListItems(const Actor& actor, const ItemFi
 
 absl::StatusOr<duban::tasks::v1::CountItemsResponse> TaskTracker::CountItems(
     const Actor& actor, const ItemFilter& filter) {
-  DUBAN_ASSIGN_OR_RETURN(ItemQuery query, ToQuery(actor, filter, clock_->Now()));
+  DUBAN_ASSIGN_OR_RETURN(Actor reader, ReadingActor(actor));
+  DUBAN_ASSIGN_OR_RETURN(ItemQuery query, ToQuery(reader, filter, clock_->Now()));
   LightCounts counts;
   DUBAN_RETURN_IF_ERROR(db::WithConnection(*pool_, [&](sql::Connection& conn) -> absl::Status {
     DUBAN_ASSIGN_OR_RETURN(counts, store_->Count(conn, query));
@@ -265,7 +323,74 @@ absl::Status TaskTracker::ApplyEvent(sql::Connection& conn, const duban::events:
     }
     return ApplyDocumentIssued(conn, event, issued);
   }
+  if (event.payload().Is<duban::supervision::v1::SplitRequested>()) {
+    duban::supervision::v1::SplitRequested requested;
+    if (!event.payload().UnpackTo(&requested)) {
+      return InvalidField("payload", absl::StrCat("event ", event.event_id(), " is malformed"));
+    }
+    return ApplySplitRequested(conn, event, requested);
+  }
   return absl::OkStatus();
+}
+
+absl::Status TaskTracker::ApplySplitRequested(
+    sql::Connection& conn, const duban::events::v1::Event& event,
+    const duban::supervision::v1::SplitRequested& requested) {
+  const absl::Time now = clock_->Now();
+  const std::string actor = requested.requested_by().empty()
+                                ? absl::StrCat("service:", event.source())
+                                : requested.requested_by();
+  google::protobuf::RepeatedPtrField<duban::tasks::v1::SubItem> sub_items;
+  for (const auto& part : requested.parts()) {
+    auto& sub = *sub_items.Add();
+    sub.set_content(part.content());
+    *sub.mutable_responsible_unit_ids() = part.responsible_unit_ids();
+    *sub.mutable_deadline() = part.deadline();
+    sub.set_measures(part.measures());
+  }
+  auto refuse = [&](const absl::Status& why) -> absl::Status {
+    Log(LogLevel::kWarning, "split_refused",
+        {{"event_id", event.event_id()},
+         {"item_id", requested.item_id()},
+         {"error", std::string(why.message())}});
+    return db::WriteAudit(conn, {.actor = actor,
+                                 .at = now,
+                                 .action = "tasks.SplitRefused",
+                                 .entity_type = "item",
+                                 .entity_id = requested.item_id(),
+                                 .before = nullptr,
+                                 .after = &requested,
+                                 .request_id = event.event_id()});
+  };
+
+  absl::StatusOr<std::vector<absl::Time>> dues = CheckSubItems(sub_items);
+  // The registry being down is not the request's fault: the event comes again.
+  if (absl::IsUnavailable(dues.status())) return dues.status();
+  if (!dues.ok()) return refuse(dues.status());
+  DUBAN_ASSIGN_OR_RETURN(std::optional<Item> found,
+                         store_->Load(conn, requested.item_id(), /*for_update=*/true));
+  if (!found) return refuse(absl::NotFoundError(absl::StrCat("item ", requested.item_id())));
+  Item item = *std::move(found);
+  Actor group{.subject = actor, .is_service = true};
+  if (absl::Status allowed = CheckAction(group, item, ItemAction::kSplit); !allowed.ok()) {
+    return refuse(allowed);
+  }
+  if (!item.has_referred_at()) return refuse(absl::FailedPreconditionError("not referred"));
+
+  const Item before = item;
+  DUBAN_RETURN_IF_ERROR(
+      CreateSubItems(conn, item, sub_items, *dues, actor, event.event_id(), now).status());
+  item.set_revision(item.revision() + 1);
+  DUBAN_RETURN_IF_ERROR(store_->Update(conn, item));
+  DUBAN_RETURN_IF_ERROR(db::WriteAudit(conn, {.actor = actor,
+                                              .at = now,
+                                              .action = "tasks.SplitItem",
+                                              .entity_type = "item",
+                                              .entity_id = item.id(),
+                                              .before = &before,
+                                              .after = &item,
+                                              .request_id = event.event_id()}));
+  return NotifyChanged(conn, item, now);
 }
 
 absl::Status TaskTracker::ApplyDocumentIssued(sql::Connection& conn,
@@ -321,6 +446,12 @@ absl::StatusOr<duban::tasks::v1::CreateItemResponse> TaskTracker::CreateItem(
   DUBAN_RETURN_IF_ERROR(RequireUnits(request.responsible_unit_ids(), "responsible_unit_ids"));
   DUBAN_RETURN_IF_ERROR(RequireText(request.content(), "content"));
   DUBAN_ASSIGN_OR_RETURN(absl::Time due, DueInstant(request.deadline(), zone_, "deadline"));
+  DUBAN_ASSIGN_OR_RETURN(bool lead_known, registry_->HasUnit(request.lead_unit_id()));
+  if (!lead_known) {
+    return InvalidField("lead_unit_id",
+                        absl::StrCat("no unit ", request.lead_unit_id(), " in the registry"));
+  }
+  DUBAN_RETURN_IF_ERROR(CheckUnits(request.responsible_unit_ids(), "responsible_unit_ids"));
   if (!actor.ReadsEverything() && !actor.IsLiaisonOf(request.lead_unit_id())) {
     return absl::PermissionDeniedError(absl::StrCat("only the liaison of unit ",
                                                     request.lead_unit_id(),
@@ -623,21 +754,47 @@ absl::StatusOr<duban::tasks::v1::ReferItemResponse> TaskTracker::ReferItem(
       });
 }
 
+absl::StatusOr<std::vector<Item>> TaskTracker::CreateSubItems(
+    sql::Connection& conn, Item& parent,
+    const google::protobuf::RepeatedPtrField<duban::tasks::v1::SubItem>& sub_items,
+    const std::vector<absl::Time>& dues, const std::string& actor, const std::string& request_id,
+    absl::Time now) {
+  std::vector<Item> created;
+  for (int i = 0; i < sub_items.size(); ++i) {
+    const auto& spec = sub_items[i];
+    Item sub;
+    sub.set_id(absl::StrCat(parent.id(), "-s", i + 1));
+    *sub.mutable_source() = parent.source();
+    sub.mutable_source()->set_kind(duban::tasks::v1::SOURCE_KIND_SPLIT);
+    sub.set_lead_unit_id(parent.lead_unit_id());
+    *sub.mutable_responsible_unit_ids() = spec.responsible_unit_ids();
+    sub.set_content(spec.content());
+    sub.set_measures(spec.measures());
+    *sub.mutable_original_deadline() = spec.deadline();
+    *sub.mutable_deadline() = spec.deadline();
+    *sub.mutable_due_at() = ToProto(dues[i]);
+    sub.set_status(duban::tasks::v1::ITEM_STATUS_ASSIGNED);
+    sub.set_parent_item_id(parent.id());
+    *sub.mutable_created_at() = ToProto(now);
+    sub.set_revision(1);
+    DUBAN_ASSIGN_OR_RETURN(bool inserted,
+                           InsertItem(conn, sub, actor, "tasks.SplitItem", request_id, now));
+    if (!inserted) {
+      return absl::AlreadyExistsError(absl::StrCat("item ", sub.id(), " already exists"));
+    }
+    parent.add_sub_item_ids(sub.id());
+    created.push_back(std::move(sub));
+  }
+  parent.set_status(StatusAfter(ItemAction::kSplit, parent.status()));
+  *parent.mutable_split_at() = ToProto(now);
+  DUBAN_RETURN_IF_ERROR(CancelDeadline(conn, parent, now));
+  return created;
+}
+
 absl::StatusOr<duban::tasks::v1::SplitItemResponse> TaskTracker::SplitItem(
     const Actor& actor, const duban::tasks::v1::SplitItemRequest& request) {
   using Response = duban::tasks::v1::SplitItemResponse;
-  if (request.sub_items().empty()) return InvalidField("sub_items", "at least one is required");
-  std::vector<absl::Time> dues;
-  for (int i = 0; i < request.sub_items_size(); ++i) {
-    const auto& sub = request.sub_items(i);
-    const std::string field = absl::StrCat("sub_items[", i, "]");
-    DUBAN_RETURN_IF_ERROR(RequireText(sub.content(), absl::StrCat(field, ".content")));
-    DUBAN_RETURN_IF_ERROR(
-        RequireUnits(sub.responsible_unit_ids(), absl::StrCat(field, ".responsible_unit_ids")));
-    DUBAN_ASSIGN_OR_RETURN(absl::Time due,
-                           DueInstant(sub.deadline(), zone_, absl::StrCat(field, ".deadline")));
-    dues.push_back(due);
-  }
+  DUBAN_ASSIGN_OR_RETURN(std::vector<absl::Time> dues, CheckSubItems(request.sub_items()));
   return Change<Response>(
       actor, ItemAction::kSplit, Method("SplitItem"), request.request_id(), request,
       request.item_id(),
@@ -646,34 +803,11 @@ absl::StatusOr<duban::tasks::v1::SplitItemResponse> TaskTracker::SplitItem(
           return absl::FailedPreconditionError(
               absl::StrCat("item ", item.id(), " is not referred: only referred items are split"));
         }
-        for (int i = 0; i < request.sub_items_size(); ++i) {
-          const auto& spec = request.sub_items(i);
-          Item sub;
-          sub.set_id(absl::StrCat(item.id(), "-s", i + 1));
-          *sub.mutable_source() = item.source();
-          sub.mutable_source()->set_kind(duban::tasks::v1::SOURCE_KIND_SPLIT);
-          sub.set_lead_unit_id(item.lead_unit_id());
-          *sub.mutable_responsible_unit_ids() = spec.responsible_unit_ids();
-          sub.set_content(spec.content());
-          sub.set_measures(spec.measures());
-          *sub.mutable_original_deadline() = spec.deadline();
-          *sub.mutable_deadline() = spec.deadline();
-          *sub.mutable_due_at() = ToProto(dues[i]);
-          sub.set_status(duban::tasks::v1::ITEM_STATUS_ASSIGNED);
-          sub.set_parent_item_id(item.id());
-          *sub.mutable_created_at() = ToProto(now);
-          sub.set_revision(1);
-          DUBAN_ASSIGN_OR_RETURN(
-              bool inserted,
-              InsertItem(conn, sub, actor.subject, "tasks.SplitItem", request.request_id(), now));
-          if (!inserted) {
-            return absl::AlreadyExistsError(absl::StrCat("item ", sub.id(), " already exists"));
-          }
-          item.add_sub_item_ids(sub.id());
-          *response.add_sub_items() = WithLight(sub, now);
-        }
-        item.set_status(StatusAfter(ItemAction::kSplit, item.status()));
-        return CancelDeadline(conn, item, now);
+        DUBAN_ASSIGN_OR_RETURN(std::vector<Item> subs,
+                               CreateSubItems(conn, item, request.sub_items(), dues, actor.subject,
+                                              request.request_id(), now));
+        for (const Item& sub : subs) *response.add_sub_items() = WithLight(sub, now);
+        return absl::OkStatus();
       });
 }
 

@@ -18,9 +18,11 @@
 #include "common/db/pool.h"
 #include "duban/events/v1/events.pb.h"
 #include "duban/minutes/v1/minutes.pb.h"
+#include "duban/supervision/v1/supervision.pb.h"
 #include "duban/tasks/v1/tasks.pb.h"
 #include "services/tasks/item_rules.h"
 #include "services/tasks/item_store.h"
+#include "services/tasks/registry_lookup.h"
 
 namespace duban::tasks {
 
@@ -39,9 +41,11 @@ struct ItemPage {
 // db::RunOnce, so a retried request returns the first answer.
 class TaskTracker {
  public:
-  // Nothing is owned; all must outlive the tracker.
-  TaskTracker(db::ConnectionPool* pool, ItemStore* store, const Clock* clock, absl::TimeZone zone,
-              TasksOptions options);
+  // Nothing is owned; all must outlive the tracker. Unit ids of new items are
+  // checked against `registry`, which also names the matters a supervising
+  // office leader supervises.
+  TaskTracker(db::ConnectionPool* pool, ItemStore* store, RegistryLookup* registry,
+              const Clock* clock, absl::TimeZone zone, TasksOptions options);
 
   // NOT_FOUND naming the id when the item does not exist or the caller may not
   // see it (so that existence does not leak).
@@ -55,7 +59,9 @@ class TaskTracker {
 
   // Changes. Each checks who may do it and from which status
   // (PERMISSION_DENIED, FAILED_PRECONDITION naming the current status),
-  // NOT_FOUND for an unknown item, INVALID_ARGUMENT naming a bad field.
+  // NOT_FOUND for an unknown item, INVALID_ARGUMENT naming a bad field (a
+  // unit id the registry does not know included), UNAVAILABLE when the
+  // registry cannot be asked.
   absl::StatusOr<duban::tasks::v1::CreateItemResponse> CreateItem(
       const Actor& actor, const duban::tasks::v1::CreateItemRequest& request);
   absl::StatusOr<duban::tasks::v1::AcceptItemResponse> AcceptItem(
@@ -86,8 +92,12 @@ class TaskTracker {
       const Actor& actor, const duban::tasks::v1::SplitItemRequest& request);
 
   // Applies one delivered event inside the caller's transaction (see
-  // db::ApplyEvents): DocumentIssued creates the document's items, once.
-  // Events of other types are acknowledged without effect.
+  // db::ApplyEvents): DocumentIssued creates the document's items, once;
+  // SplitRequested (from supervision) splits a referred item as SplitItem
+  // does. A split that cannot be done (unknown item or unit, an item not
+  // referred or no longer open) is refused with an audit record
+  // "tasks.SplitRefused" and acknowledged. Events of other types are
+  // acknowledged without effect.
   absl::Status ApplyEvent(sql::Connection& conn, const duban::events::v1::Event& event);
 
   // The item with its light at `now`.
@@ -108,6 +118,23 @@ class TaskTracker {
 
   absl::Status ApplyDocumentIssued(sql::Connection& conn, const duban::events::v1::Event& event,
                                    const duban::minutes::v1::DocumentIssued& issued);
+  absl::Status ApplySplitRequested(sql::Connection& conn, const duban::events::v1::Event& event,
+                                   const duban::supervision::v1::SplitRequested& requested);
+  // INVALID_ARGUMENT naming `field` when a unit id is empty or unknown to the registry.
+  absl::Status CheckUnits(const google::protobuf::RepeatedPtrField<std::string>& units,
+                          const std::string& field);
+  // Checks the sub-items of a split; their due instants, in order.
+  absl::StatusOr<std::vector<absl::Time>> CheckSubItems(
+      const google::protobuf::RepeatedPtrField<duban::tasks::v1::SubItem>& sub_items);
+  // Creates the sub-items "<parent>-s<n>" of `parent` (and their deadlines),
+  // and marks `parent` split with its own deadline cancelled.
+  absl::StatusOr<std::vector<duban::tasks::v1::Item>> CreateSubItems(
+      sql::Connection& conn, duban::tasks::v1::Item& parent,
+      const google::protobuf::RepeatedPtrField<duban::tasks::v1::SubItem>& sub_items,
+      const std::vector<absl::Time>& dues, const std::string& actor, const std::string& request_id,
+      absl::Time now);
+  // The actor with what they may read filled in from the registry.
+  absl::StatusOr<Actor> ReadingActor(const Actor& actor);
   // Inserts a new item with its audit record and events; false when it exists.
   absl::StatusOr<bool> InsertItem(sql::Connection& conn, const duban::tasks::v1::Item& item,
                                   const std::string& actor, const std::string& action,
@@ -129,6 +156,7 @@ class TaskTracker {
 
   db::ConnectionPool* pool_;
   ItemStore* store_;
+  RegistryLookup* registry_;
   const Clock* clock_;
   const absl::TimeZone zone_;
   const TasksOptions options_;

@@ -11,6 +11,7 @@
 #include "common/testing/test_db.h"
 #include "common/time_util.h"
 #include "duban/scheduler/v1/scheduler.pb.h"
+#include "duban/supervision/v1/supervision.pb.h"
 #include "services/tasks/mysql_item_store.h"
 #include "services/tasks/schema.h"
 #include "services/tasks/task_tracker.h"
@@ -34,6 +35,31 @@ Actor LiaisonOf(const std::string& unit) {
   actor.subject = "p-" + unit;
   actor.person_id = "p-" + unit;
   actor.liaison_units = {unit};
+  return actor;
+}
+
+// The registry as tasks sees it: units "lead", "a", "b", "c" and "z"; leader
+// "p-sup" supervises matter "m-3".
+class FakeRegistry final : public RegistryLookup {
+ public:
+  absl::StatusOr<bool> HasUnit(const std::string& unit_id) override {
+    if (down) return absl::UnavailableError("registry: down");
+    return unit_id == "lead" || unit_id == "a" || unit_id == "b" || unit_id == "c" ||
+           unit_id == "z";
+  }
+  absl::StatusOr<std::vector<std::string>> MattersSupervisedBy(
+      const std::string& person_id) override {
+    if (person_id == "p-sup") return std::vector<std::string>{"m-3"};
+    return std::vector<std::string>{};
+  }
+  bool down = false;
+};
+
+Actor SupervisingLeader(const std::string& person_id) {
+  Actor actor;
+  actor.subject = person_id;
+  actor.person_id = person_id;
+  actor.is_supervising_office_leader = true;
   return actor;
 }
 
@@ -82,8 +108,8 @@ class TaskTrackerStoreTest : public ::testing::Test {
     auto db = testing::TestDatabase::CreateMigrated("tasks", Migrations());
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
-    tracker_ =
-        std::make_unique<TaskTracker>(&db_->pool(), &store_, &clock_, Shanghai(), TasksOptions{});
+    tracker_ = std::make_unique<TaskTracker>(&db_->pool(), &store_, &registry_, &clock_, Shanghai(),
+                                             TasksOptions{});
   }
 
   absl::StatusOr<int> Deliver(const duban::events::v1::Event& event) {
@@ -117,6 +143,7 @@ class TaskTrackerStoreTest : public ::testing::Test {
   FakeClock clock_{Local(absl::CivilDay(2026, 3, 10))};
   std::unique_ptr<testing::TestDatabase> db_;
   MysqlItemStore store_;
+  FakeRegistry registry_;
   std::unique_ptr<TaskTracker> tracker_;
 };
 
@@ -315,6 +342,166 @@ TEST_F(TaskTrackerStoreTest, SplitSubItemsCloseTheirParent) {
     ASSERT_TRUE(tracker_->CloseOut(LiaisonOf("lead"), close).ok());
   }
   EXPECT_EQ(tracker_->GetItem(Office(), "doc-7-1")->status(), v1::ITEM_STATUS_CLOSED);
+}
+
+TEST_F(TaskTrackerStoreTest, UnknownUnitsAreRefusedNamingTheFieldAndNothingIsCreated) {
+  v1::CreateItemRequest create;
+  create.set_request_id("req-create");
+  create.set_lead_unit_id("lead");
+  create.add_responsible_unit_ids("a");
+  create.add_responsible_unit_ids("nowhere");
+  create.set_content("Open the night market");
+  *create.mutable_deadline()->mutable_date() = ToProto(absl::CivilDay(2026, 5, 31));
+  absl::Status status = tracker_->CreateItem(Office(), create).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "responsible_unit_ids[1]: no unit nowhere in the registry");
+
+  create.set_lead_unit_id("ghost");
+  create.set_request_id("req-create-2");
+  status = tracker_->CreateItem(Office(), create).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "lead_unit_id: no unit ghost in the registry");
+  EXPECT_EQ(tracker_->CountItems(Office(), {})->count(), 0);
+
+  registry_.down = true;
+  create.set_lead_unit_id("lead");
+  create.set_request_id("req-create-3");
+  EXPECT_EQ(tracker_->CreateItem(Office(), create).status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_F(TaskTrackerStoreTest, SupervisingLeaderSeesTheItemsOfTheMattersTheySupervise) {
+  ASSERT_TRUE(Deliver(DocumentIssuedEvent("minutes:1")).ok());  // matter m-3
+  const Actor supervising = SupervisingLeader("p-sup");
+  EXPECT_EQ(tracker_->GetItem(supervising, "doc-7-1")->id(), "doc-7-1");
+  EXPECT_EQ(tracker_->ListItems(supervising, {}, 0, "")->items.size(), 2u);
+  EXPECT_EQ(tracker_->CountItems(supervising, {})->count(), 2);
+
+  const Actor other = SupervisingLeader("p-other");
+  EXPECT_EQ(tracker_->GetItem(other, "doc-7-1").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(tracker_->ListItems(other, {}, 0, "")->items.empty());
+  EXPECT_EQ(tracker_->CountItems(other, {})->count(), 0);
+
+  Actor leader;
+  leader.subject = "leader-2";
+  leader.person_id = "leader-2";
+  leader.is_district_leader = true;
+  EXPECT_EQ(tracker_->CountItems(leader, {})->count(), 2);
+  leader.person_id = leader.subject = "leader-9";
+  EXPECT_EQ(tracker_->CountItems(leader, {})->count(), 0);
+}
+
+duban::events::v1::Event SplitRequestedEvent(const std::string& event_id,
+                                             const std::string& unit_b) {
+  duban::supervision::v1::SplitRequested requested;
+  requested.set_item_id("doc-7-1");
+  requested.set_requested_by("p-group");
+  for (const std::string& unit : {std::string("a"), unit_b}) {
+    auto* part = requested.add_parts();
+    part->set_content("part for " + unit);
+    part->add_responsible_unit_ids(unit);
+    *part->mutable_deadline()->mutable_date() = ToProto(absl::CivilDay(2026, 11, 30));
+  }
+  duban::events::v1::Event event;
+  event.set_event_id(event_id);
+  event.set_source("supervision");
+  event.set_ordering_key("ITEM/doc-7-1");
+  event.mutable_payload()->PackFrom(requested);
+  return event;
+}
+
+TEST_F(TaskTrackerStoreTest, SplitRequestedFromSupervisionSplitsOnceWithDeadlinesRegistered) {
+  ASSERT_TRUE(Deliver(DocumentIssuedEvent("minutes:1")).ok());
+  v1::ReferItemRequest refer;
+  refer.set_request_id("req-refer");
+  refer.set_item_id("doc-7-1");
+  refer.set_reason("needs two departments");
+  ASSERT_TRUE(tracker_->ReferItem(LiaisonOf("lead"), refer).ok());
+  clock_.Advance(absl::Hours(1));
+
+  ASSERT_EQ(Deliver(SplitRequestedEvent("supervision:4", "c")).value_or(-1), 1);
+  ASSERT_EQ(Deliver(SplitRequestedEvent("supervision:4", "c")).value_or(-1), 1);
+  // A second request for an item already split is refused and changes nothing.
+  ASSERT_EQ(Deliver(SplitRequestedEvent("supervision:5", "b")).value_or(-1), 1);
+
+  auto parent = tracker_->GetItem(Office(), "doc-7-1");
+  ASSERT_TRUE(parent.ok()) << parent.status();
+  EXPECT_EQ(parent->status(), v1::ITEM_STATUS_SPLIT);
+  EXPECT_THAT(parent->sub_item_ids(), ElementsAre("doc-7-1-s1", "doc-7-1-s2"));
+  EXPECT_EQ(FromProto(parent->split_at()), Local(absl::CivilDay(2026, 3, 10)) + absl::Hours(1));
+  v1::ItemFilter children;
+  children.set_parent_item_id("doc-7-1");
+  auto subs = tracker_->ListItems(Office(), children, 0, "");
+  ASSERT_TRUE(subs.ok());
+  ASSERT_EQ(subs->items.size(), 2u);
+  EXPECT_EQ(subs->items[1].id(), "doc-7-1-s2");
+  EXPECT_THAT(subs->items[1].responsible_unit_ids(), ElementsAre("c"));
+  EXPECT_EQ(subs->items[1].lead_unit_id(), "lead");
+  EXPECT_EQ(FromProto(subs->items[1].due_at()), Local(absl::CivilDay(2026, 12, 1)));
+  EXPECT_EQ(subs->items[1].source().kind(), v1::SOURCE_KIND_SPLIT);
+
+  // Issued: two registrations; refer: none; split: two registrations and one cancellation.
+  EXPECT_THAT(
+      Outbox("scheduler"),
+      ElementsAre("duban.scheduler.v1.DeadlineRegistered", "duban.scheduler.v1.DeadlineRegistered",
+                  "duban.scheduler.v1.DeadlineRegistered", "duban.scheduler.v1.DeadlineRegistered",
+                  "duban.scheduler.v1.DeadlineCancelled"));
+}
+
+TEST_F(TaskTrackerStoreTest, SplitRequestedWithAnUnknownUnitIsRefusedAndAcknowledged) {
+  ASSERT_TRUE(Deliver(DocumentIssuedEvent("minutes:1")).ok());
+  v1::ReferItemRequest refer;
+  refer.set_request_id("req-refer");
+  refer.set_item_id("doc-7-1");
+  refer.set_reason("needs two departments");
+  ASSERT_TRUE(tracker_->ReferItem(LiaisonOf("lead"), refer).ok());
+  ASSERT_EQ(Deliver(SplitRequestedEvent("supervision:4", "nowhere")).value_or(-1), 1);
+  EXPECT_EQ(tracker_->GetItem(Office(), "doc-7-1")->status(), v1::ITEM_STATUS_ASSIGNED);
+  EXPECT_EQ(tracker_->CountItems(Office(), {})->count(), 2);
+
+  // With the registry down the event is not applied, so it comes again.
+  registry_.down = true;
+  EXPECT_EQ(Deliver(SplitRequestedEvent("supervision:6", "c")).status().code(),
+            absl::StatusCode::kUnavailable);
+  registry_.down = false;
+  ASSERT_EQ(Deliver(SplitRequestedEvent("supervision:6", "c")).value_or(-1), 1);
+  EXPECT_EQ(tracker_->GetItem(Office(), "doc-7-1")->status(), v1::ITEM_STATUS_SPLIT);
+}
+
+TEST_F(TaskTrackerStoreTest, OpenDuringFindsTheItemsOpenAtSomeMomentOfThePeriod) {
+  // Created 2026-03-10 00:00 local.
+  ASSERT_TRUE(Deliver(DocumentIssuedEvent("minutes:1")).ok());
+  clock_.Set(Local(absl::CivilDay(2026, 3, 20)));
+  v1::ReportCompleteRequest done;
+  done.set_request_id("req-done");
+  done.set_item_id("doc-7-2");
+  ASSERT_TRUE(tracker_->ReportComplete(LiaisonOf("b"), done).ok());
+
+  auto open_during = [&](absl::CivilDay from, absl::CivilDay to) {
+    v1::ItemFilter filter;
+    filter.set_lead_unit_id("lead");
+    *filter.mutable_open_during_from() = ToProto(Local(absl::CivilSecond(from)));
+    *filter.mutable_open_during_to() = ToProto(Local(absl::CivilSecond(to)));
+    std::vector<std::string> ids;
+    auto page = tracker_->ListItems(Office(), filter, 0, "");
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (page.ok()) {
+      for (const auto& item : page->items) ids.push_back(item.id());
+    }
+    return ids;
+  };
+  EXPECT_THAT(open_during(absl::CivilDay(2026, 2, 20), absl::CivilDay(2026, 3, 5)), ElementsAre());
+  EXPECT_THAT(open_during(absl::CivilDay(2026, 3, 5), absl::CivilDay(2026, 3, 20)),
+              ElementsAre("doc-7-2", "doc-7-1"));
+  // Reported complete at 2026-03-20 00:00: not open in (03-20, 04-05].
+  EXPECT_THAT(open_during(absl::CivilDay(2026, 3, 20), absl::CivilDay(2026, 4, 5)),
+              ElementsAre("doc-7-1"));
+
+  v1::ItemFilter backwards;
+  *backwards.mutable_open_during_from() = ToProto(Local(absl::CivilSecond(2026, 4, 5, 0, 0, 0)));
+  *backwards.mutable_open_during_to() = ToProto(Local(absl::CivilSecond(2026, 3, 5, 0, 0, 0)));
+  absl::Status status = tracker_->ListItems(Office(), backwards, 0, "").status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("filter.open_during_to"));
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
 #include "tests/e2e/cluster.h"
 
+#include <arpa/inet.h>
 #include <cppconn/statement.h>
 #include <fcntl.h>
 #include <grpcpp/create_channel.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +16,8 @@
 #include <fstream>
 #include <thread>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -20,6 +25,8 @@
 #include "common/db/pool.h"
 #include "common/runtime.h"
 #include "common/status.h"
+#include "common/time_util.h"
+#include "duban/testclock/v1/testclock.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace duban::testing {
@@ -28,9 +35,22 @@ namespace {
 constexpr char kJwtSecret[] = "e2e-user-secret-0123456789abcdef";
 constexpr char kServiceSecret[] = "e2e-service-secret-0123456789abcd";
 
-int IndexOf(const std::string& service) {
+// "scheduler#2" -> "scheduler".
+std::string BaseName(const std::string& process) { return process.substr(0, process.find('#')); }
+
+// "scheduler#2" -> 2; "scheduler" -> 1.
+int ReplicaOf(const std::string& process) {
+  size_t hash = process.find('#');
+  int replica = 1;
+  if (hash == std::string::npos || !absl::SimpleAtoi(process.substr(hash + 1), &replica)) return 1;
+  return replica;
+}
+
+int IndexOf(const std::string& process) {
   const auto& names = client::ServiceNames();
-  return static_cast<int>(std::find(names.begin(), names.end(), service) - names.begin());
+  const std::string service = BaseName(process);
+  return static_cast<int>(std::find(names.begin(), names.end(), service) - names.begin()) +
+         20 * (ReplicaOf(process) - 1);
 }
 
 void WriteFile(const std::string& path, const std::string& text) {
@@ -79,6 +99,7 @@ absl::StatusOr<std::unique_ptr<Cluster>> Cluster::Start(ClusterOptions options) 
     session.endpoints.addresses[service] = cluster->address(service);
   }
   session.jwt_secret = kJwtSecret;
+  if (!cluster->options_.time_zone.empty()) session.time_zone = cluster->options_.time_zone;
   session.test_clock_file = cluster->clock_file_;
   DUBAN_ASSIGN_OR_RETURN(client::Session opened, client::Session::Open(session));
   cluster->session_ = std::make_unique<client::Session>(std::move(opened));
@@ -87,6 +108,9 @@ absl::StatusOr<std::unique_ptr<Cluster>> Cluster::Start(ClusterOptions options) 
 
 Cluster::~Cluster() {
   session_.reset();  // Closes the test's own connections first.
+  for (const std::string& process : started_) {
+    if (ReplicaOf(process) > 1 && pids_.count(process)) (void)StopService(process);
+  }
   for (const std::string& service : client::ServiceNames()) {
     if (pids_.count(service)) (void)StopService(service);
   }
@@ -124,16 +148,16 @@ pid_t Cluster::pid(const std::string& service) const {
 }
 
 std::string Cluster::database(const std::string& service) const {
-  return DatabaseName(options_.name, service);
+  return DatabaseName(options_.name, BaseName(service));
 }
 
 std::vector<std::string> Cluster::Args(const std::string& service) const {
   std::vector<std::string> args = {
-      absl::StrCat(DUBAN_BUILD_DIR, "/services/", service, "/duban-", service),
+      absl::StrCat(DUBAN_BUILD_DIR, "/services/", BaseName(service), "/duban-", BaseName(service)),
       absl::StrCat("--port=", port(service)),
       absl::StrCat("--metrics_port=", metrics_port(service)),
       absl::StrCat("--db_socket=", options_.db_socket),
-      absl::StrCat("--db_name=", DatabaseName(options_.name, service)),
+      absl::StrCat("--db_name=", database(service)),
       absl::StrCat("--jwt_secret_file=", dir_, "/jwt.secret"),
       absl::StrCat("--service_secret_file=", dir_, "/service.secret"),
       "--bootstrap_admins=admin",
@@ -143,7 +167,14 @@ std::vector<std::string> Cluster::Args(const std::string& service) const {
     args.push_back(absl::StrCat("--", peer, "_addr=", address(peer)));
   }
   if (!clock_file_.empty()) args.push_back(absl::StrCat("--test_clock_file=", clock_file_));
+  if (!options_.time_zone.empty()) {
+    args.push_back(absl::StrCat("--time_zone=", options_.time_zone));
+  }
   for (const std::string& flag : options_.flags) args.push_back(flag);
+  if (auto it = options_.service_flags.find(BaseName(service));
+      it != options_.service_flags.end()) {
+    for (const std::string& flag : it->second) args.push_back(flag);
+  }
   return args;
 }
 
@@ -164,6 +195,9 @@ absl::Status Cluster::StartService(const std::string& service) {
     _exit(127);
   }
   pids_[service] = pid;
+  if (std::find(started_.begin(), started_.end(), service) == started_.end()) {
+    started_.push_back(service);
+  }
   return WaitServing(service, absl::Seconds(60));
 }
 
@@ -230,6 +264,279 @@ std::string Cluster::LogTail(const std::string& service, int lines) const {
   for (std::string line; std::getline(in, line);) all.push_back(line);
   size_t from = all.size() > static_cast<size_t>(lines) ? all.size() - lines : 0;
   return absl::StrJoin(all.begin() + from, all.end(), "\n");
+}
+
+namespace {
+
+struct SettleRound {
+  int64_t work_done = 0;
+  int64_t pending = 0;
+  std::string detail;
+  absl::Time next_due = absl::InfiniteFuture();
+};
+
+struct ProcessSettle {
+  grpc::Status status;
+  duban::testclock::v1::SettleResponse response;
+};
+
+ProcessSettle SettleAt(const std::string& address, const std::string& token) {
+  auto stub = duban::testclock::v1::TestClockService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  ProcessSettle result;
+  duban::testclock::v1::SettleRequest request;
+  auto context = client::Context(token, absl::Seconds(60), /*wait_for_ready=*/false);
+  result.status = stub->Settle(context.get(), request, &result.response);
+  return result;
+}
+
+}  // namespace
+
+namespace {
+
+template <typename Request>
+Request WithPage(Request request, const std::string& token, int size) {
+  request.set_page_size(size);
+  request.set_page_token(token);
+  return request;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<duban::scheduler::v1::RungFiring>> ListAllRungFirings(
+    client::Session& s, const duban::scheduler::v1::ListRungFiringsRequest& filter) {
+  namespace v1 = duban::scheduler::v1;
+  DUBAN_ASSIGN_OR_RETURN(std::string admin, s.AdminToken());
+  return AllPages<v1::ListRungFiringsResponse, v1::RungFiring>(
+      [&](const std::string& token) {
+        return Call(s.clients().scheduler(), &v1::SchedulerService::Stub::ListRungFirings, admin,
+                    WithPage(filter, token, 500));
+      },
+      [](const v1::ListRungFiringsResponse& r) -> const auto& { return r.firings(); });
+}
+
+absl::StatusOr<std::vector<duban::scheduler::v1::Deadline>> ListAllDeadlines(
+    client::Session& s, const duban::scheduler::v1::ListDeadlinesRequest& filter) {
+  namespace v1 = duban::scheduler::v1;
+  DUBAN_ASSIGN_OR_RETURN(std::string admin, s.AdminToken());
+  return AllPages<v1::ListDeadlinesResponse, v1::Deadline>(
+      [&](const std::string& token) {
+        return Call(s.clients().scheduler(), &v1::SchedulerService::Stub::ListDeadlines, admin,
+                    WithPage(filter, token, 500));
+      },
+      [](const v1::ListDeadlinesResponse& r) -> const auto& { return r.deadlines(); });
+}
+
+absl::StatusOr<std::vector<duban::supervision::v1::SupervisionCase>> ListAllCases(
+    client::Session& s, const duban::supervision::v1::ListCasesRequest& filter) {
+  namespace v1 = duban::supervision::v1;
+  DUBAN_ASSIGN_OR_RETURN(std::string admin, s.AdminToken());
+  return AllPages<v1::ListCasesResponse, v1::SupervisionCase>(
+      [&](const std::string& token) {
+        return Call(s.clients().supervision(), &v1::SupervisionService::Stub::ListCases, admin,
+                    WithPage(filter, token, 500));
+      },
+      [](const v1::ListCasesResponse& r) -> const auto& { return r.cases(); });
+}
+
+absl::StatusOr<std::vector<duban::supervision::v1::Notice>> ListAllNotices(
+    client::Session& s, const duban::supervision::v1::ListNoticesRequest& filter) {
+  namespace v1 = duban::supervision::v1;
+  DUBAN_ASSIGN_OR_RETURN(std::string admin, s.AdminToken());
+  return AllPages<v1::ListNoticesResponse, v1::Notice>(
+      [&](const std::string& token) {
+        return Call(s.clients().supervision(), &v1::SupervisionService::Stub::ListNotices, admin,
+                    WithPage(filter, token, 500));
+      },
+      [](const v1::ListNoticesResponse& r) -> const auto& { return r.notices(); });
+}
+
+absl::StatusOr<duban::tasks::v1::Item> CreateItem(client::Session& s, const std::string& token,
+                                                  const std::string& lead_unit_id,
+                                                  const std::vector<std::string>& responsible,
+                                                  const std::string& content,
+                                                  const duban::common::v1::Deadline& deadline) {
+  namespace v1 = duban::tasks::v1;
+  v1::CreateItemRequest request;
+  request.set_request_id(client::NewRequestId());
+  request.set_lead_unit_id(lead_unit_id);
+  for (const std::string& unit : responsible) request.add_responsible_unit_ids(unit);
+  request.set_content(content);
+  *request.mutable_deadline() = deadline;
+  DUBAN_ASSIGN_OR_RETURN(
+      v1::CreateItemResponse response,
+      Call(s.clients().tasks(), &v1::TasksService::Stub::CreateItem, token, request));
+  return response.item();
+}
+
+absl::StatusOr<std::string> CreateUnit(client::Session& s, const std::string& name) {
+  namespace v1 = duban::registry::v1;
+  DUBAN_ASSIGN_OR_RETURN(std::string admin, s.AdminToken());
+  v1::CreateUnitRequest request;
+  request.set_request_id(client::NewRequestId());
+  request.set_name(name);
+  DUBAN_ASSIGN_OR_RETURN(
+      v1::CreateUnitResponse response,
+      Call(s.clients().registry(), &v1::RegistryService::Stub::CreateUnit, admin, request));
+  return response.unit().id();
+}
+
+absl::Status ImportWorkCalendar(client::Session& s, const std::string& csv) {
+  namespace v1 = duban::registry::v1;
+  DUBAN_ASSIGN_OR_RETURN(std::string admin, s.AdminToken());
+  v1::ImportWorkCalendarRequest request;
+  request.set_request_id(client::NewRequestId());
+  request.set_csv(csv);
+  return Call(s.clients().registry(), &v1::RegistryService::Stub::ImportWorkCalendar, admin,
+              request)
+      .status();
+}
+
+std::string ExampleFile(const std::string& name) {
+  auto text = client::ReadFile(absl::StrCat(DUBAN_SOURCE_DIR, "/examples/", name));
+  EXPECT_TRUE(text.ok()) << text.status();
+  return text.ok() ? *text : "";
+}
+
+duban::common::v1::Subject SubjectOf(duban::common::v1::SubjectKind kind, const std::string& id) {
+  duban::common::v1::Subject subject;
+  subject.set_kind(kind);
+  subject.set_id(id);
+  return subject;
+}
+
+absl::StatusOr<int64_t> Cluster::SettleOnce(const std::string& service) {
+  DUBAN_ASSIGN_OR_RETURN(std::string token, session_->AdminToken());
+  ProcessSettle settled = SettleAt(address(service), token);
+  if (!settled.status.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat(service, ": Settle: ", settled.status.error_message()));
+  }
+  return settled.response.work_done();
+}
+
+absl::Status Cluster::SetClock(absl::Time t) {
+  if (clock_file_.empty()) return absl::FailedPreconditionError("the cluster has no test clock");
+  DUBAN_ASSIGN_OR_RETURN(auto clock, SharedTestClock::Open(clock_file_, t));
+  return clock->AdvanceTo(t);
+}
+
+absl::StatusOr<client::SettleReport> Cluster::AdvanceTo(absl::Time to) {
+  if (clock_file_.empty()) return absl::FailedPreconditionError("the cluster has no test clock");
+  DUBAN_ASSIGN_OR_RETURN(std::string token, session_->AdminToken());
+  DUBAN_ASSIGN_OR_RETURN(auto clock, SharedTestClock::Open(clock_file_, to));
+  if (to < clock->Now()) {
+    return absl::FailedPreconditionError(absl::StrCat("to: ", absl::FormatTime(to),
+                                                      " is before the test clock's ",
+                                                      absl::FormatTime(clock->Now())));
+  }
+  // Every process settles in its own thread; a round ends when all have answered.
+  auto settle_round = [&]() {
+    std::vector<ProcessSettle> results(started_.size());
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < started_.size(); ++i) {
+      threads.emplace_back([&, i] { results[i] = SettleAt(address(started_[i]), token); });
+    }
+    for (std::thread& thread : threads) thread.join();
+    SettleRound round;
+    for (size_t i = 0; i < started_.size(); ++i) {
+      const ProcessSettle& r = results[i];
+      if (!r.status.ok()) {
+        round.pending += 1;
+        absl::StrAppend(&round.detail, started_[i], ": ", r.status.error_message(), "; ");
+        continue;
+      }
+      round.work_done += r.response.work_done();
+      round.pending += r.response.pending();
+      if (!r.response.pending_detail().empty()) {
+        absl::StrAppend(&round.detail, started_[i], ": ", r.response.pending_detail(), "; ");
+      }
+      if (r.response.has_next_due_at()) {
+        round.next_due = std::min(round.next_due, FromProto(r.response.next_due_at()));
+      }
+    }
+    return round;
+  };
+  client::SettleReport report;
+  constexpr int kMaxRounds = 100;
+  while (true) {
+    SettleRound round;
+    int rounds = 0;
+    do {
+      if (++rounds > kMaxRounds) {
+        return absl::DeadlineExceededError(
+            absl::StrCat("services still busy after ", kMaxRounds, " settle rounds at ",
+                         absl::FormatTime(clock->Now()), ": ", round.detail));
+      }
+      round = settle_round();
+      ++report.rounds;
+      report.work_done += round.work_done;
+    } while (round.work_done > 0);
+    report.pending = round.pending;
+    report.pending_detail = round.detail;
+    absl::Time next = std::min(round.next_due, to);
+    if (next <= clock->Now()) {
+      if (clock->Now() >= to) break;
+      next = to;
+    }
+    DUBAN_RETURN_IF_ERROR(clock->AdvanceTo(next));
+  }
+  report.now = clock->Now();
+  return report;
+}
+
+absl::StatusOr<std::string> Cluster::ScrapeMetrics(const std::string& service) const {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return absl::InternalError("socket failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(metrics_port(service)));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return absl::UnavailableError(
+        absl::StrCat(service, ": metrics port ", metrics_port(service), " refused the connection"));
+  }
+  const std::string request =
+      "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
+    close(fd);
+    return absl::UnavailableError(absl::StrCat(service, ": could not send the metrics request"));
+  }
+  std::string reply;
+  char buffer[8192];
+  for (ssize_t n; (n = read(fd, buffer, sizeof buffer)) > 0;) reply.append(buffer, n);
+  close(fd);
+  size_t body = reply.find("\r\n\r\n");
+  if (reply.rfind("HTTP/1.", 0) != 0 || body == std::string::npos || reply.find(" 200 ") > body) {
+    return absl::UnavailableError(
+        absl::StrCat(service, ": unexpected metrics reply: ", reply.substr(0, 200)));
+  }
+  return reply.substr(body + 4);
+}
+
+double MetricSum(const std::string& exposition, const std::string& name,
+                 const std::vector<std::string>& labels) {
+  double sum = 0;
+  for (absl::string_view line : absl::StrSplit(exposition, '\n')) {
+    if (line.empty() || line[0] == '#' || !absl::StartsWith(line, name)) continue;
+    absl::string_view rest = line.substr(name.size());
+    absl::string_view label_text;
+    if (!rest.empty() && rest[0] == '{') {
+      size_t close = rest.find('}');
+      if (close == absl::string_view::npos) continue;
+      label_text = rest.substr(1, close - 1);
+      rest = rest.substr(close + 1);
+    }
+    if (rest.empty() || rest[0] != ' ') continue;  // Another metric with this prefix.
+    bool matches = true;
+    for (const std::string& label : labels)
+      matches = matches && absl::StrContains(label_text, label);
+    double value = 0;
+    std::vector<absl::string_view> fields = absl::StrSplit(rest.substr(1), ' ');
+    if (matches && !fields.empty() && absl::SimpleAtod(fields[0], &value)) sum += value;
+  }
+  return sum;
 }
 
 }  // namespace duban::testing

@@ -26,9 +26,12 @@ client::CycleInputs SampleInputs() {
   return {matters.value_or(""), liaisons.value_or("")};
 }
 
-std::vector<supervision::SupervisionCase> Cases(client::Session& s) {
+// The item cases: the scheduler's own report, digest and dispatch-cycle
+// deadlines fall due in the same days and open cases of their own.
+std::vector<supervision::SupervisionCase> ItemCases(client::Session& s) {
   supervision::ListCasesRequest request;
   request.set_page_size(100);
+  request.set_subject_kind(duban::common::v1::SUBJECT_KIND_ITEM);
   supervision::ListCasesResponse response;
   auto context = client::Context(*s.AdminToken());
   grpc::Status status = s.clients().supervision().ListCases(context.get(), request, &response);
@@ -58,7 +61,7 @@ TEST(ResilienceTest, SupervisionDownWhileADeadlinePassesGetsTheCaseOnceWhenBack)
   ASSERT_TRUE(s.AdvanceTo(Local(s, 2026, 10, 16, 13)).ok());
   ASSERT_TRUE(s.AdvanceTo(Local(s, 2026, 10, 16, 14)).ok());
 
-  auto cases = Cases(s);
+  auto cases = ItemCases(s);
   ASSERT_THAT(cases, SizeIs(2)) << "both items were left open: one case each";
   for (const auto& c : cases) {
     int urgings = 0;

@@ -1,0 +1,68 @@
+#include "services/reporting/export/circular_export.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/reporting/export/testing/sample_messages.h"
+#include "services/reporting/export/testing/xlsx_reader.h"
+
+namespace duban::reporting::exports {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using testing::RowValues;
+using testing::SampleCircular;
+using testing::SampleNames;
+using testing::SheetCells;
+using testing::ZipEntry;
+
+TEST(CircularExportTest, CsvHasTheByteOrderMarkHeadingsAndOneLinePerNamedFact) {
+  const std::string csv = CircularCsv(SampleCircular());
+  EXPECT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_EQ(csv.substr(3),
+            "月份,单位,类别,编号,内容\r\n"
+            "2026-10,住建局,迟报,2026-10-2,\r\n"
+            "2026-10,教育局,漏报,2026-10-2,\r\n"
+            "2026-10,应急局,逾期事项,m-4-2,\"排查隐患, \"\"北片区\"\"\n第二批\"\r\n"
+            "2026-10,农水局,督办,case-7,王五2026-10-12调度会纪要初稿逾期催办\r\n");
+}
+
+TEST(CircularExportTest, UnitWithoutANameIsShownByItsId) {
+  v1::Circular circular;
+  circular.set_month("2026-10");
+  v1::CircularEntry* entry = circular.add_entries();
+  entry->set_unit_id("u-x");
+  entry->add_late_period_ids("2026-10-1");
+  EXPECT_EQ(CircularCsv(circular).substr(3),
+            "月份,单位,类别,编号,内容\r\n2026-10,u-x,迟报,2026-10-1,\r\n");
+}
+
+TEST(CircularExportTest, XlsxHasTheTitleIssueLineHeadingsAndNumberedLines) {
+  const absl::StatusOr<std::string> xlsx = CircularXlsx(SampleCircular(), SampleNames().zone);
+  ASSERT_TRUE(xlsx.ok()) << xlsx.status();
+  const auto cells = SheetCells(*xlsx, 1);
+  EXPECT_EQ(cells.at("A1"), "调度工作通报（2026年10月）");
+  EXPECT_EQ(cells.at("A2"), "督导考核组印发　　印发时间：2026-11-03 10:00");
+  EXPECT_THAT(RowValues(cells, 3, 6), ElementsAre("序号", "月份", "单位", "类别", "编号", "内容"));
+  EXPECT_THAT(RowValues(cells, 4, 6),
+              ElementsAre("1", "2026-10", "住建局", "迟报", "2026-10-2", ""));
+  EXPECT_THAT(RowValues(cells, 5, 6),
+              ElementsAre("2", "2026-10", "教育局", "漏报", "2026-10-2", ""));
+  EXPECT_THAT(RowValues(cells, 6, 6), ElementsAre("3", "2026-10", "应急局", "逾期事项", "m-4-2",
+                                                  "排查隐患, \"北片区\"\n第二批"));
+  EXPECT_THAT(RowValues(cells, 7, 6), ElementsAre("4", "2026-10", "农水局", "督办", "case-7",
+                                                  "王五2026-10-12调度会纪要初稿逾期催办"));
+  EXPECT_EQ(cells.size(), 2u + 6 * 5 - 2);  // the late and missing lines have no content
+  EXPECT_THAT(ZipEntry(*xlsx, "xl/workbook.xml"), HasSubstr("'通报'!$3:$3</definedName>"));
+}
+
+TEST(CircularExportTest, DraftSaysItIsNotIssued) {
+  v1::Circular circular = SampleCircular();
+  circular.set_state(v1::CIRCULAR_STATE_DRAFT);
+  const absl::StatusOr<std::string> xlsx = CircularXlsx(circular, SampleNames().zone);
+  ASSERT_TRUE(xlsx.ok()) << xlsx.status();
+  EXPECT_EQ(SheetCells(*xlsx, 1).at("A2"), "（草稿，未印发）");
+}
+
+}  // namespace
+}  // namespace duban::reporting::exports

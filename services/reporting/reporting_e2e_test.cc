@@ -1,0 +1,213 @@
+// Reports over the six real services on the shared test clock, with the 2026
+// calendar and the sample registry: the National Day holiday moves the first
+// October cut-off, and a report missing an item or a planned date is refused
+// naming the item.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "cli/dubanctl/cycle.h"
+#include "common/time_util.h"
+#include "tests/e2e/cluster.h"
+
+namespace duban::testing {
+namespace {
+
+namespace common = duban::common::v1;
+namespace reporting = duban::reporting::v1;
+namespace scheduler = duban::scheduler::v1;
+namespace supervision = duban::supervision::v1;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+absl::Time Local(client::Session& s, int m, int d, int hh, int mm = 0, int ss = 0) {
+  return FromLocal(absl::CivilSecond(2026, m, d, hh, mm, ss), s.zone());
+}
+
+common::Deadline DateDeadline(int m, int d) {
+  common::Deadline deadline;
+  *deadline.mutable_date() = ToProto(absl::CivilDay(2026, m, d));
+  return deadline;
+}
+
+absl::StatusOr<reporting::SubmitReportResponse> Submit(client::Session& s, const std::string& token,
+                                                       const reporting::Report& report) {
+  reporting::SubmitReportRequest request;
+  request.set_request_id(client::NewRequestId());
+  *request.mutable_report() = report;
+  return Call(s.clients().reporting(), &reporting::ReportingService::Stub::SubmitReport, token,
+              request);
+}
+
+TEST(ReportingE2eTest, HolidayMovesTheCutoffAndAnIncompleteReportIsRefusedNamingTheItem) {
+  auto cluster = Cluster::Start({.name = "reporting", .base_port = 52300});
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  client::Session& s = (*cluster)->session();
+  ASSERT_EQ(ImportWorkCalendar(s, ExampleFile("work_calendar_2026.csv")), absl::OkStatus());
+  std::ostringstream out;
+  ASSERT_EQ(client::ImportSample(
+                s, {ExampleFile("dispatch_matters.csv"), ExampleFile("unit_liaisons.csv")}, out),
+            absl::OkStatus())
+      << out.str();
+  const std::string admin = *s.AdminToken();
+
+  // The period ending 2026-10-05: both cut-offs at 2026-10-08 18:00.
+  reporting::ListPeriodsRequest periods;
+  periods.set_month("2026-10");
+  auto listed = Call(s.clients().reporting(), &reporting::ReportingService::Stub::ListPeriods,
+                     admin, periods);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->periods_size(), 2);
+  EXPECT_EQ(listed->periods(0).id(), "2026-10-1");
+  EXPECT_EQ(FromProto(listed->periods(0).report_cutoff()), Local(s, 10, 8, 18));
+  EXPECT_EQ(FromProto(listed->periods(0).digest_cutoff()), Local(s, 10, 8, 18));
+  EXPECT_EQ(FromProto(listed->periods(1).report_cutoff()), Local(s, 10, 20, 18));
+
+  const std::string zj = *s.UnitId("住建局");
+  auto first = CreateItem(s, admin, zj, {zj}, "老旧小区改造", DateDeadline(12, 31));
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = CreateItem(s, admin, zj, {zj}, "背街小巷整治", DateDeadline(12, 31));
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_TRUE((*cluster)->AdvanceTo(Local(s, 10, 8, 10)).ok());
+
+  const std::string liaison = *s.TokenAs("姜二");
+  reporting::PrefillReportRequest prefill;
+  prefill.set_unit_id(zj);
+  prefill.set_period_id("2026-10-1");
+  auto prefilled = Call(s.clients().reporting(), &reporting::ReportingService::Stub::PrefillReport,
+                        liaison, prefill);
+  ASSERT_TRUE(prefilled.ok()) << prefilled.status();
+  reporting::Report report = prefilled->report();
+  EXPECT_EQ(report.liaison_name(), "姜二");
+  EXPECT_EQ(report.liaison_phone(), "0595-00000012");
+  ASSERT_EQ(report.sections_size(), 1);
+  ASSERT_EQ(report.sections(0).rows_size(), 2);
+  const std::string last_id = report.sections(0).rows(1).item_id();
+  for (auto& row : *report.mutable_sections(0)->mutable_rows()) {
+    row.set_remarks("方案已报审");
+    *row.mutable_planned_completion_date() = ToProto(absl::CivilDay(2026, 12, 20));
+  }
+
+  reporting::Report missing_item = report;
+  missing_item.mutable_sections(0)->mutable_rows()->RemoveLast();
+  auto refused = Submit(s, liaison, missing_item);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.status().message(), "report.sections: item " + last_id + " is missing");
+
+  reporting::Report no_date = report;
+  no_date.mutable_sections(0)->mutable_rows(1)->clear_planned_completion_date();
+  refused = Submit(s, liaison, no_date);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.status().message(),
+            "report.sections[0].rows[1].planned_completion_date: item " + last_id +
+                " is uncompleted without a planned completion date");
+
+  auto submitted = Submit(s, liaison, report);
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  EXPECT_FALSE(submitted->report().late());
+
+  // The scheduler hears that the report deadline is met; nobody is missing.
+  auto settled = (*cluster)->AdvanceTo(Local(s, 10, 9, 9));
+  ASSERT_TRUE(settled.ok()) << settled.status();
+  scheduler::GetDeadlineRequest get;
+  *get.mutable_subject() = SubjectOf(common::SUBJECT_KIND_REPORT, zj + "@2026-10-1");
+  auto deadline =
+      Call(s.clients().scheduler(), &scheduler::SchedulerService::Stub::GetDeadline, admin, get);
+  ASSERT_TRUE(deadline.ok()) << deadline.status() << (*cluster)->LogTail("scheduler");
+  EXPECT_EQ(deadline->deadline().state(), scheduler::DEADLINE_STATE_MET);
+  EXPECT_EQ(FromProto(deadline->deadline().met_at()), Local(s, 10, 8, 10));
+  reporting::ListReportsRequest list;
+  list.set_period_id("2026-10-1");
+  auto reports =
+      Call(s.clients().reporting(), &reporting::ReportingService::Stub::ListReports, admin, list);
+  ASSERT_TRUE(reports.ok()) << reports.status();
+  ASSERT_EQ(reports->reports_size(), 1);
+  EXPECT_EQ(reports->reports(0).unit_id(), zj);
+  EXPECT_THAT(reports->missing_unit_ids(), IsEmpty());
+
+  // Another unit's liaison reads nothing of it.
+  const std::string other = *s.TokenAs("柏七");
+  auto hidden =
+      Call(s.clients().reporting(), &reporting::ReportingService::Stub::ListReports, other, list);
+  ASSERT_TRUE(hidden.ok()) << hidden.status();
+  EXPECT_EQ(hidden->reports_size(), 0);
+}
+
+TEST(ReportingE2eTest, TheGroupIssuesTheCircularAndTheAnalysisOnce) {
+  auto cluster = Cluster::Start({.name = "reporting_month", .base_port = 52330});
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  client::Session& s = (*cluster)->session();
+  ASSERT_EQ(ImportWorkCalendar(s, ExampleFile("work_calendar_2026.csv")), absl::OkStatus());
+  std::ostringstream out;
+  ASSERT_EQ(client::ImportSample(
+                s, {ExampleFile("dispatch_matters.csv"), ExampleFile("unit_liaisons.csv")}, out),
+            absl::OkStatus())
+      << out.str();
+  ASSERT_EQ(client::AddSupervisionGroupMember(s), absl::OkStatus());
+  const std::string admin = *s.AdminToken();
+  const std::string group = *s.TokenAs(client::kSupervisor);
+
+  // 应急局 leads one item due 2026-10-23, never completed, and never reports.
+  const std::string yj = *s.UnitId("应急局");
+  auto item = CreateItem(s, admin, yj, {yj}, "防汛物资补充", DateDeadline(10, 23));
+  ASSERT_TRUE(item.ok()) << item.status();
+  auto settled = (*cluster)->AdvanceTo(Local(s, 11, 2, 9));
+  ASSERT_TRUE(settled.ok()) << settled.status();
+
+  reporting::IssueCircularRequest issue;
+  issue.set_request_id(client::NewRequestId());
+  issue.set_month("2026-10");
+  auto issued = Call(s.clients().reporting(), &reporting::ReportingService::Stub::IssueCircular,
+                     group, issue);
+  ASSERT_TRUE(issued.ok()) << issued.status() << (*cluster)->LogTail("reporting");
+  const reporting::Circular& circular = issued->circular();
+  ASSERT_EQ(circular.entries_size(), 1) << circular.DebugString();
+  const reporting::CircularEntry& entry = circular.entries(0);
+  EXPECT_EQ(entry.unit_name(), "应急局");
+  EXPECT_THAT(entry.missing_period_ids(), ElementsAre("2026-10-1", "2026-10-2"));
+  EXPECT_THAT(entry.overdue_item_ids(), ElementsAre(item->id()));
+  EXPECT_EQ(entry.case_ids_size(), 3) << entry.DebugString();  // two reports, the item
+  issue.set_request_id(client::NewRequestId());
+  auto again = Call(s.clients().reporting(), &reporting::ReportingService::Stub::IssueCircular,
+                    group, issue);
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
+
+  // Supervision recorded the circular rung on each named case.
+  supervision::GetCaseRequest get_case;
+  get_case.set_case_id(entry.case_ids(0));
+  auto named = Call(s.clients().supervision(), &supervision::SupervisionService::Stub::GetCase,
+                    admin, get_case);
+  ASSERT_TRUE(named.ok()) << named.status();
+  bool circular_rung = false;
+  for (const auto& rung : named->case_().rungs()) {
+    circular_rung |= rung.rung() == common::RUNG_CIRCULAR && rung.circular_id() == circular.id();
+  }
+  EXPECT_TRUE(circular_rung) << named->DebugString();
+
+  reporting::IssueAnalysisRequest analyse;
+  analyse.set_request_id(client::NewRequestId());
+  analyse.set_month("2026-10");
+  auto analysis = Call(s.clients().reporting(), &reporting::ReportingService::Stub::IssueAnalysis,
+                       group, analyse);
+  ASSERT_TRUE(analysis.ok()) << analysis.status();
+  EXPECT_EQ(analysis->analysis().items_issued(), 0);  // created on 2026-09-28
+  EXPECT_EQ(analysis->analysis().items_open_overdue(), 1);
+  // No leader held a dispatch event in October.
+  EXPECT_EQ(analysis->analysis().leaders_without_dispatch_size(),
+            analysis->analysis().leaders_size());
+  EXPECT_THAT(analysis->analysis().leaders_without_dispatch_names(), Contains("郑十"));
+  reporting::GetScoresRequest scores;
+  scores.set_month("2026-10");
+  scores.set_unit_id(yj);
+  auto score =
+      Call(s.clients().reporting(), &reporting::ReportingService::Stub::GetScores, group, scores);
+  ASSERT_TRUE(score.ok()) << score.status();
+  ASSERT_EQ(score->scores_size(), 1);
+  // Two missing reports, one overdue item, three urging notices (two reports, the item).
+  EXPECT_EQ(score->scores(0).score(), 100 - 20 - 2 - 3) << score->DebugString();
+}
+
+}  // namespace
+}  // namespace duban::testing
