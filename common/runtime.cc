@@ -123,6 +123,9 @@ constexpr char kDevServiceSecret[] = "duban-dev-service-secret-NOT-FOR-PRODUCTIO
 // A service token is renewed when less than this is left of its hour.
 constexpr absl::Duration kServiceTokenRenewal = absl::Minutes(10);
 constexpr absl::Duration kResolveTimeout = absl::Seconds(5);
+// How long an idle RPC poller waits before looking again; bounds how long the
+// server takes to stop once its calls have ended.
+constexpr absl::Duration kPollerWait = absl::Milliseconds(200);
 
 std::string EnvName(std::string_view flag) {
   return absl::StrCat("DUBAN_", absl::AsciiStrToUpper(AbslView(flag)));
@@ -504,6 +507,7 @@ struct Runtime::Impl {
   std::vector<grpc::Service*> services;
   std::vector<std::function<absl::StatusOr<SettleCounts>()>> settle_work;
   std::vector<std::pair<std::function<void()>, std::function<void()>>> background;
+  std::vector<std::function<void()>> shutdown_hooks;
 
   int shutdown_pipe[2] = {-1, -1};
   std::atomic<int> serving_port{0};
@@ -768,6 +772,10 @@ void Runtime::AddBackground(std::function<void()> start, std::function<void()> s
   impl_->background.emplace_back(std::move(start), std::move(stop));
 }
 
+void Runtime::OnShutdownBegin(std::function<void()> hook) {
+  impl_->shutdown_hooks.push_back(std::move(hook));
+}
+
 void Runtime::RequestShutdown() {
   const char byte = 'r';
   [[maybe_unused]] ssize_t ignored = write(impl_->shutdown_pipe[1], &byte, 1);
@@ -811,6 +819,7 @@ int Runtime::Serve() {
   Log(LogLevel::kInfo, "stopping",
       {{"drain", absl::FormatDuration(config_.shutdown_drain)},
        {"grace", absl::FormatDuration(config_.shutdown_grace)}});
+  for (const std::function<void()>& hook : impl_->shutdown_hooks) hook();
   // Still serving, but reporting NOT_SERVING, so that new calls go elsewhere.
   absl::SleepFor(config_.shutdown_drain);
   server->Shutdown(absl::ToChronoTime(SystemClock::Get()->Now() + config_.shutdown_grace));
@@ -836,6 +845,9 @@ std::unique_ptr<grpc::Server> Runtime::BuildServer(grpc::Service* test_clock,
   builder.SetResourceQuota(quota);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               std::max(1, config_.max_threads / 4));
+  // An idle poller notices shutdown only when its wait ends (10 s by default).
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::CQ_TIMEOUT_MSEC,
+                              static_cast<int>(absl::ToInt64Milliseconds(kPollerWait)));
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
   creators.push_back(impl_->grpc_metrics->InterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(creators));

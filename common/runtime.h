@@ -126,11 +126,17 @@ class Runtime {
   void AddSettleWork(std::function<absl::StatusOr<SettleCounts>()> work);
   // Background loops to start when serving and stop at shutdown.
   void AddBackground(std::function<void()> start, std::function<void()> stop);
+  // Runs `hook` on Serve's thread as soon as shutdown begins (SIGTERM, SIGINT
+  // or RequestShutdown): after health turns NOT_SERVING and before the drain,
+  // while calls are still accepted. Hooks run once, in the order added. Use it
+  // to end long-lived streams, which would otherwise hold the shutdown until
+  // shutdown_grace runs out. Call before Serve.
+  void OnShutdownBegin(std::function<void()> hook);
 
   // Builds and runs the server until SIGTERM or SIGINT, then shuts down
-  // gracefully: health NOT_SERVING (for shutdown_drain, still accepting calls),
-  // then in-flight calls finish (up to
-  // shutdown_grace), background loops stop. Returns the exit code.
+  // gracefully: health NOT_SERVING, the OnShutdownBegin hooks run, for
+  // shutdown_drain calls are still accepted, then in-flight calls finish (up
+  // to shutdown_grace), background loops stop. Returns the exit code.
   int Serve();
 
   // Asks a running Serve() to shut down as SIGTERM would. Thread-safe; for

@@ -37,7 +37,7 @@ using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 using ::testing::HasSubstr;
 
-// Each test has its own ports (50151.. and 9151..), so tests run in parallel
+// Each test has its own ports (50151..50157 and 9151..9157), so tests run in parallel
 // (ctest -j) do not collide.
 constexpr int kFirstPort = 50151;
 constexpr int kFirstMetricsPort = 9151;
@@ -107,7 +107,7 @@ class RuntimeTest : public ::testing::Test {
     rmdir(dir_.c_str());
   }
 
-  // Starts the runtime with the fake sink on the ports numbered `slot` (0..4)
+  // Starts the runtime with the fake sink on the ports numbered `slot` (0..6)
   // and serves it on another thread.
   void StartServing(int slot, const std::vector<std::string>& extra_flags = {}) {
     port_ = kFirstPort + slot;
@@ -137,6 +137,16 @@ class RuntimeTest : public ::testing::Test {
     runtime_->AddSettleWork([] { return SettleCounts{2, 1, "one rung waits"}; });
     runtime_->AddBackground([this] { background_started_ = true; },
                             [this] { background_stopped_ = true; });
+    if (record_shutdown_begin_) {
+      // What the server looks like from inside the hooks.
+      runtime_->OnShutdownBegin([this] {
+        const grpc::Status call = Deliver("in-hook");
+        shutdown_seen_.push_back(
+            absl::StrCat("first: health ", HealthCheckResponse::ServingStatus_Name(Health("")),
+                         ", call ", call.ok() ? "accepted" : call.error_message()));
+      });
+      runtime_->OnShutdownBegin([this] { shutdown_seen_.push_back("second"); });
+    }
     serve_thread_ = std::thread([this] { exit_code_ = runtime_->Serve(); });
     for (int i = 0; i < 500 && runtime_->serving_port() == 0; ++i) {
       absl::SleepFor(absl::Milliseconds(10));
@@ -179,6 +189,10 @@ class RuntimeTest : public ::testing::Test {
   std::atomic<int> exit_code_{-1};
   std::atomic<bool> background_started_{false};
   std::atomic<bool> background_stopped_{false};
+  // Set before StartServing to record what the OnShutdownBegin hooks see.
+  bool record_shutdown_begin_ = false;
+  // Written by the hooks on the serving thread; read once it has ended.
+  std::vector<std::string> shutdown_seen_;
   std::shared_ptr<grpc::Channel> channel_;
 };
 
@@ -312,6 +326,20 @@ TEST_F(RuntimeTest, DuringTheDrainHealthIsNotServingWhileCallsAreStillAccepted) 
   EXPECT_TRUE(during_drain.ok()) << during_drain.error_message();
   serve_thread_.join();
   EXPECT_EQ(exit_code_, 0);
+  EXPECT_FALSE(Deliver("after").ok());
+}
+
+TEST_F(RuntimeTest, ShutdownHooksRunInOrderWhenHealthIsNotServingAndCallsAreStillAccepted) {
+  record_shutdown_begin_ = true;
+  ASSERT_NO_FATAL_FAILURE(StartServing(6));
+  ASSERT_TRUE(Deliver("before").ok());
+
+  ASSERT_EQ(kill(getpid(), SIGTERM), 0);
+  serve_thread_.join();
+  EXPECT_EQ(exit_code_, 0);
+  EXPECT_THAT(shutdown_seen_,
+              ::testing::ElementsAre("first: health NOT_SERVING, call accepted", "second"));
+  EXPECT_TRUE(background_stopped_);
   EXPECT_FALSE(Deliver("after").ok());
 }
 

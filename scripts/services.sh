@@ -34,7 +34,26 @@ secret() {  # A random development secret, made once.
   echo "$root/var/secrets/$1"
 }
 
-running() { [ -f "var/run/$1.pid" ] && kill -0 "$(cat "var/run/$1.pid")" 2>/dev/null; }
+# Whether service $1 runs: its pid file names a live process that is duban-$1.
+# A pid file left by a service that was killed names a dead pid, which the
+# system may since have given to an unrelated process: that is not the service.
+running() {
+  local pid
+  pid=$(cat "var/run/$1.pid" 2>/dev/null) || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  local exe
+  exe=$(tr '\0' '\n' < "/proc/$pid/cmdline" 2>/dev/null | head -1) || return 1
+  [ "$(basename -- "$exe")" = "duban-$1" ]
+}
+
+# Whether the process just started for service $1 is alive (not yet reaped or
+# a zombie); it may still be on its way through setsid to duban-$1.
+alive() {
+  local state
+  state=$(awk '{print $3}' "/proc/$(cat "var/run/$1.pid" 2>/dev/null)/stat" 2>/dev/null) ||
+    return 1
+  [ -n "$state" ] && [ "$state" != Z ]
+}
 
 start() {
   export DUBAN_DB_SOCKET=${DUBAN_DB_SOCKET:-$root/var/mariadb/mysqld.sock}
@@ -42,6 +61,7 @@ start() {
   export DUBAN_SERVICE_SECRET_FILE=${DUBAN_SERVICE_SECRET_FILE:-$(secret service.secret)}
   export DUBAN_BOOTSTRAP_ADMINS=${DUBAN_BOOTSTRAP_ADMINS:-admin}
   local args=() i=0
+  declare -A log_start=()
   for s in "${services[@]}"; do args+=(--"${s}"_addr=127.0.0.1:$((port_base + i))); i=$((i + 1)); done
   [ -n "$clock" ] && args+=(--test_clock_file="$clock" --test_clock_start=2026-09-28T09:00:00+08:00)
   i=0
@@ -49,15 +69,21 @@ start() {
     local port=$((port_base + i)) metrics=$((metrics_base + i))
     i=$((i + 1))
     if running "$s"; then echo "services: $s already running"; continue; fi
+    rm -f "var/run/$s.pid"  # stale: its process is gone
     local db="duban_$s"
     [ -n "$run" ] && db="duban_${run}_$s"
+    log_start[$s]=$(stat -c %s "var/log/$s.log" 2>/dev/null || echo 0)
     setsid "build/services/$s/duban-$s" "${args[@]}" --db_name="$db" --port="$port" \
       --metrics_port="$metrics" </dev/null >>"var/log/$s.log" 2>&1 &
     echo $! > "var/run/$s.pid"
   done
   for s in "${services[@]}"; do
     for _ in $(seq 1 300); do
-      running "$s" || { echo "services: $s exited; see var/log/$s.log" >&2; tail -5 "var/log/$s.log" >&2; exit 1; }
+      if ! alive "$s"; then
+        echo "services: $s exited; see var/log/$s.log; what it logged since this start:" >&2
+        tail -c +"$(( ${log_start[$s]:-0} + 1 ))" "var/log/$s.log" | tail -5 >&2
+        exit 1
+      fi
       build/cli/dubanctl/dubanctl health --service="$s" "${args[@]:0:6}" >/dev/null 2>&1 && break
       sleep 0.1
     done
@@ -80,7 +106,7 @@ case "$cmd" in
   start) start ;;
   stop) stop ;;
   status) for s in "${services[@]}"; do
-            if running "$s"; then echo "$s: running (pid $(cat var/run/$s.pid))"; else echo "$s: stopped"; fi
+            if running "$s"; then echo "$s: running (pid $(cat "var/run/$s.pid"))"; else echo "$s: stopped"; fi
           done ;;
   *) echo "usage: $0 start|stop|status [--test-clock FILE] [--run NAME]" >&2; exit 2 ;;
 esac

@@ -37,11 +37,11 @@ using Tasks = tasks::TasksService::Stub;
 using Args = std::vector<std::string>;
 
 template <typename Stub, typename Request, typename Response>
-absl::Status Call(Stub& stub,
+absl::Status Call(const Session& s, Stub& stub,
                   grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                   const std::string& token, const Request& request, Response* response) {
-  auto context = Context(token);
-  return FromGrpc((stub.*method)(context.get(), request, response));
+  auto context = s.CallContext(token);
+  return s.CallStatus(s.ServiceOf(&stub), (stub.*method)(context.get(), request, response));
 }
 
 absl::Status Usage(absl::string_view usage) {
@@ -58,11 +58,10 @@ std::vector<std::string> SplitList(absl::string_view text) {
   return parts;
 }
 
-// A unit's id from its name, or the id itself when no unit has that name.
+// A unit's id from its name, or the id itself when it is a unit's id;
+// NOT_FOUND naming it when the registry has no such unit.
 absl::StatusOr<std::string> UnitIdOf(Session& s, const std::string& name_or_id) {
-  absl::StatusOr<std::string> id = s.UnitId(name_or_id);
-  if (absl::IsNotFound(id.status())) return name_or_id;
-  return id;
+  return s.ExistingUnitId(name_or_id);
 }
 
 absl::StatusOr<absl::CivilDay> ParseDay(absl::string_view text, std::string_view field) {
@@ -187,7 +186,7 @@ absl::StatusOr<std::string> MatterId(Session& s, const std::string& token, const
   duban::registry::v1::ListMattersRequest request;
   request.set_page_size(500);
   duban::registry::v1::ListMattersResponse response;
-  DUBAN_RETURN_IF_ERROR(Call(s.clients().registry(),
+  DUBAN_RETURN_IF_ERROR(Call(s, s.clients().registry(),
                              &duban::registry::v1::RegistryService::Stub::ListMatters, token,
                              request, &response));
   for (const auto& matter : response.matters()) {
@@ -223,7 +222,7 @@ absl::Status RecordEvent(Session& s, const Args& args, const std::string& as, st
   }
   minutes::RecordDispatchEventResponse response;
   DUBAN_RETURN_IF_ERROR(
-      Call(s.clients().minutes(), &Minutes::RecordDispatchEvent, token, request, &response));
+      Call(s, s.clients().minutes(), &Minutes::RecordDispatchEvent, token, request, &response));
   out << "event " << response.event().id() << " recorded (registry version "
       << response.event().registry_version() << "); draft due "
       << FormatLocal(FromProto(response.event().draft_due_at()), s.zone()) << "\n";
@@ -257,18 +256,18 @@ absl::Status Draft(Session& s, const Args& args, const std::string& as, std::ost
   get.set_event_id(args[1]);
   minutes::GetDispatchEventResponse event;
   DUBAN_RETURN_IF_ERROR(
-      Call(s.clients().minutes(), &Minutes::GetDispatchEvent, token, get, &event));
+      Call(s, s.clients().minutes(), &Minutes::GetDispatchEvent, token, get, &event));
   if (!event.event().document_id().empty()) {
     minutes::GetDocumentRequest get_document;
     get_document.set_document_id(event.event().document_id());
     minutes::GetDocumentResponse document;
     DUBAN_RETURN_IF_ERROR(
-        Call(s.clients().minutes(), &Minutes::GetDocument, token, get_document, &document));
+        Call(s, s.clients().minutes(), &Minutes::GetDocument, token, get_document, &document));
     request.set_expected_revision(document.document().revision());
   }
   minutes::SaveDraftResponse response;
   DUBAN_RETURN_IF_ERROR(
-      Call(s.clients().minutes(), &Minutes::SaveDraft, token, request, &response));
+      Call(s, s.clients().minutes(), &Minutes::SaveDraft, token, request, &response));
   out << "document " << response.document().id() << " saved with "
       << response.document().items_size() << " items (revision " << response.document().revision()
       << ")\n";
@@ -296,7 +295,7 @@ absl::Status Route(Session& s, const Args& args, const std::string& as, std::ost
   }
   minutes::RouteForCountersignResponse response;
   DUBAN_RETURN_IF_ERROR(
-      Call(s.clients().minutes(), &Minutes::RouteForCountersign, token, request, &response));
+      Call(s, s.clients().minutes(), &Minutes::RouteForCountersign, token, request, &response));
   PrintDocument(response.document(), out);
   return absl::OkStatus();
 }
@@ -312,7 +311,7 @@ absl::Status Countersign(Session& s, const Args& args, const std::string& as, st
   DUBAN_ASSIGN_OR_RETURN(*request.mutable_unit_id(), UnitIdOf(s, absl::GetFlag(FLAGS_unit)));
   minutes::CountersignResponse response;
   DUBAN_RETURN_IF_ERROR(
-      Call(s.clients().minutes(), &Minutes::Countersign, token, request, &response));
+      Call(s, s.clients().minutes(), &Minutes::Countersign, token, request, &response));
   PrintDocument(response.document(), out);
   return absl::OkStatus();
 }
@@ -329,7 +328,7 @@ absl::Status ReturnDraft(Session& s, const Args& args, const std::string& as, st
   }
   minutes::ReturnDraftResponse response;
   DUBAN_RETURN_IF_ERROR(
-      Call(s.clients().minutes(), &Minutes::ReturnDraft, token, request, &response));
+      Call(s, s.clients().minutes(), &Minutes::ReturnDraft, token, request, &response));
   PrintDocument(response.document(), out);
   return absl::OkStatus();
 }
@@ -342,7 +341,7 @@ absl::Status Issue(Session& s, const Args& args, const std::string& as, std::ost
   request.set_document_id(args[1]);
   minutes::SignOffAndIssueResponse response;
   DUBAN_RETURN_IF_ERROR(
-      Call(s.clients().minutes(), &Minutes::SignOffAndIssue, token, request, &response));
+      Call(s, s.clients().minutes(), &Minutes::SignOffAndIssue, token, request, &response));
   PrintDocument(response.document(), out);
   return absl::OkStatus();
 }
@@ -361,7 +360,7 @@ absl::Status Items(Session& s, const Args& args, const std::string& as, std::ost
   int shown = 0;
   do {
     tasks::ListItemsResponse page;
-    DUBAN_RETURN_IF_ERROR(Call(s.clients().tasks(), &Tasks::ListItems, token, request, &page));
+    DUBAN_RETURN_IF_ERROR(Call(s, s.clients().tasks(), &Tasks::ListItems, token, request, &page));
     for (const auto& item : page.items()) PrintItem(s, item, out);
     shown += page.items_size();
     request.set_page_token(page.next_page_token());
@@ -379,7 +378,7 @@ absl::Status ChangeItem(Session& s, const std::string& as, Request request,
   DUBAN_ASSIGN_OR_RETURN(std::string token, s.TokenAs(as));
   request.set_request_id(NewRequestId());
   Response response;
-  DUBAN_RETURN_IF_ERROR(Call(s.clients().tasks(), method, token, request, &response));
+  DUBAN_RETURN_IF_ERROR(Call(s, s.clients().tasks(), method, token, request, &response));
   PrintItem(s, response.item(), out);
   return absl::OkStatus();
 }
@@ -476,7 +475,7 @@ absl::Status Split(Session& s, const Args& args, const std::string& as, std::ost
     *sub.mutable_deadline() = part.deadline();
   }
   tasks::SplitItemResponse response;
-  DUBAN_RETURN_IF_ERROR(Call(s.clients().tasks(), &Tasks::SplitItem, token, request, &response));
+  DUBAN_RETURN_IF_ERROR(Call(s, s.clients().tasks(), &Tasks::SplitItem, token, request, &response));
   PrintItem(s, response.item(), out);
   for (const auto& sub : response.sub_items()) PrintItem(s, sub, out);
   return absl::OkStatus();

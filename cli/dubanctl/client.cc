@@ -2,6 +2,7 @@
 
 #include <grpcpp/create_channel.h>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -81,63 +82,53 @@ std::string NewRequestId() {
   return absl::StrFormat("rq-%016x%016x", random(), random());
 }
 
-namespace {
-
-struct Round {
-  int64_t work_done = 0;
-  int64_t pending = 0;
-  std::string detail;
-  absl::Time next_due = absl::InfiniteFuture();
-  absl::Time now;
-};
-
-// Settles every service once. Each call gets a fresh connection and fails
-// at once when the service is down, which then counts as pending work.
-Round SettleAll(const Clients& clients, const std::string& token) {
-  Round round;
-  for (const std::string& name : ServiceNames()) {
-    auto stub = duban::testclock::v1::TestClockService::NewStub(
-        grpc::CreateChannel(clients.address(name), grpc::InsecureChannelCredentials()));
-    duban::testclock::v1::SettleRequest request;
-    duban::testclock::v1::SettleResponse response;
-    auto context = Context(token, absl::Seconds(60), /*wait_for_ready=*/false);
-    grpc::Status status = stub->Settle(context.get(), request, &response);
-    if (!status.ok()) {
-      round.pending += 1;
-      absl::StrAppend(&round.detail, name, ": ", status.error_message(), "; ");
-      continue;
-    }
-    round.now = FromProto(response.now());
-    round.work_done += response.work_done();
-    round.pending += response.pending();
-    if (!response.pending_detail().empty()) {
-      absl::StrAppend(&round.detail, name, ": ", response.pending_detail(), "; ");
-    }
-    if (response.has_next_due_at()) {
-      round.next_due = std::min(round.next_due, FromProto(response.next_due_at()));
-    }
-  }
-  return round;
+ProcessSettle SettleProcess(const std::string& address, const std::string& token) {
+  auto stub = duban::testclock::v1::TestClockService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  duban::testclock::v1::SettleRequest request;
+  ProcessSettle settled;
+  auto context = Context(token, absl::Seconds(60), /*wait_for_ready=*/false);
+  settled.status = stub->Settle(context.get(), request, &settled.response);
+  return settled;
 }
 
+void SettleRound::Add(const std::string& process, const ProcessSettle& settled) {
+  if (!settled.status.ok()) {
+    pending += 1;
+    absl::StrAppend(&detail, process, ": ", settled.status.error_message(), "; ");
+    return;
+  }
+  const duban::testclock::v1::SettleResponse& response = settled.response;
+  work_done += response.work_done();
+  pending += response.pending();
+  if (!response.pending_detail().empty()) {
+    absl::StrAppend(&detail, process, ": ", response.pending_detail(), "; ");
+  }
+  if (response.has_next_due_at()) next_due = std::min(next_due, FromProto(response.next_due_at()));
+}
+
+namespace {
+
 // Settles until a round does no more work (bounded, so a livelock shows).
-absl::StatusOr<Round> SettleUntilQuiet(const Clients& clients, const std::string& token,
-                                       SettleReport& report) {
+absl::StatusOr<SettleRound> SettleUntilQuiet(const std::function<SettleRound()>& settle_round,
+                                             const SharedTestClock& clock, SettleReport& report) {
   constexpr int kMaxRounds = 100;
+  SettleRound round;
   for (int i = 0; i < kMaxRounds; ++i) {
-    Round round = SettleAll(clients, token);
+    round = settle_round();
     ++report.rounds;
     report.work_done += round.work_done;
     if (round.work_done == 0) return round;
   }
   return absl::DeadlineExceededError(
-      absl::StrCat("services still busy after ", kMaxRounds, " settle rounds"));
+      absl::StrCat("services still busy after ", kMaxRounds, " settle rounds at ",
+                   absl::FormatTime(clock.Now()), ": ", round.detail));
 }
 
 }  // namespace
 
-absl::StatusOr<SettleReport> AdvanceAndSettle(const std::string& clock_file, absl::Time to,
-                                              const Clients& clients, const std::string& token) {
+absl::StatusOr<SettleReport> SettleThrough(const std::string& clock_file, absl::Time to,
+                                           const std::function<SettleRound()>& settle_round) {
   DUBAN_ASSIGN_OR_RETURN(auto clock, SharedTestClock::Open(clock_file, to));
   if (to < clock->Now()) {
     return absl::FailedPreconditionError(absl::StrCat("to: ", absl::FormatTime(to),
@@ -146,7 +137,7 @@ absl::StatusOr<SettleReport> AdvanceAndSettle(const std::string& clock_file, abs
   }
   SettleReport report;
   while (true) {
-    DUBAN_ASSIGN_OR_RETURN(Round round, SettleUntilQuiet(clients, token, report));
+    DUBAN_ASSIGN_OR_RETURN(SettleRound round, SettleUntilQuiet(settle_round, *clock, report));
     report.pending = round.pending;
     report.pending_detail = round.detail;
     absl::Time next = std::min(round.next_due, to);
@@ -158,6 +149,18 @@ absl::StatusOr<SettleReport> AdvanceAndSettle(const std::string& clock_file, abs
   }
   report.now = clock->Now();
   return report;
+}
+
+absl::StatusOr<SettleReport> AdvanceAndSettle(const std::string& clock_file, absl::Time to,
+                                              const Clients& clients, const std::string& token) {
+  // One service after the other: each call gets a fresh connection.
+  return SettleThrough(clock_file, to, [&clients, &token] {
+    SettleRound round;
+    for (const std::string& name : ServiceNames()) {
+      round.Add(name, SettleProcess(clients.address(name), token));
+    }
+    return round;
+  });
 }
 
 }  // namespace duban::client

@@ -7,6 +7,7 @@
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,6 +21,7 @@
 #include "duban/scheduler/v1/scheduler.grpc.pb.h"
 #include "duban/supervision/v1/supervision.grpc.pb.h"
 #include "duban/tasks/v1/tasks.grpc.pb.h"
+#include "duban/testclock/v1/testclock.grpc.pb.h"
 
 namespace duban::client {
 
@@ -92,6 +94,38 @@ struct SettleReport {
   int64_t pending = 0;
   std::string pending_detail;
 };
+
+// What one Settle call to one process answered: the call's status, and the
+// work it reports when the call succeeded.
+struct ProcessSettle {
+  grpc::Status status;
+  duban::testclock::v1::SettleResponse response;
+};
+
+// Calls Settle once on the process listening at `address` over a fresh
+// connection, which fails at once when the process is down.
+ProcessSettle SettleProcess(const std::string& address, const std::string& token);
+
+// One round of Settle calls over some processes, summed.
+struct SettleRound {
+  int64_t work_done = 0;
+  // Work still due; a process that did not answer counts as one.
+  int64_t pending = 0;
+  // "<process>: <what is pending or failed>; " per process.
+  std::string detail;
+  // The earliest instant at which some process has work scheduled.
+  absl::Time next_due = absl::InfiniteFuture();
+
+  // Adds the answer of the process named `process`.
+  void Add(const std::string& process, const ProcessSettle& settled);
+};
+
+// Moves the shared test clock to `to` in steps, running `settle_round` at
+// every step until a round does no work, then stepping to the earliest
+// next_due (or `to`). DEADLINE_EXCEEDED when 100 rounds in a row still do
+// work; FAILED_PRECONDITION when `to` is before the clock's time.
+absl::StatusOr<SettleReport> SettleThrough(const std::string& clock_file, absl::Time to,
+                                           const std::function<SettleRound()>& settle_round);
 
 // Moves the shared test clock to `to` and waits until every service has done
 // the work that fell due: it steps through each instant at which some service

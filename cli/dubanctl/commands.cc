@@ -2,6 +2,7 @@
 
 #include <grpcpp/create_channel.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -47,8 +48,10 @@ std::string Setting(const absl::Flag<std::string>& flag, const char* env,
   return from_env != nullptr && *from_env != '\0' ? from_env : fallback;
 }
 
-absl::StatusOr<SessionOptions> OptionsFromFlags() {
+absl::StatusOr<SessionOptions> OptionsFromFlags(const CommandFlags& flags) {
+  if (flags.timeout <= absl::ZeroDuration()) return InvalidField("timeout", "must be positive");
   SessionOptions options;
+  options.call_timeout = flags.timeout;
   options.endpoints.addresses = {
       {"registry", Setting(FLAGS_registry_addr, "DUBAN_REGISTRY_ADDR")},
       {"minutes", Setting(FLAGS_minutes_addr, "DUBAN_MINUTES_ADDR")},
@@ -67,14 +70,21 @@ absl::StatusOr<SessionOptions> OptionsFromFlags() {
 }
 
 template <typename Stub, typename Request, typename Response>
-absl::Status Call(Stub& stub,
+absl::Status Call(const Session& s, Stub& stub,
                   grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                   const std::string& token, const Request& request, Response* response) {
-  auto context = Context(token);
-  return FromGrpc((stub.*method)(context.get(), request, response));
+  auto context = s.CallContext(token);
+  return s.CallStatus(s.ServiceOf(&stub), (stub.*method)(context.get(), request, response));
 }
 
 absl::Status Health(Session& s, const CommandFlags& flags, std::ostream& out) {
+  const std::vector<std::string>& names = ServiceNames();
+  if (!flags.service.empty() &&
+      std::find(names.begin(), names.end(), flags.service) == names.end()) {
+    return InvalidField("service",
+                        absl::StrCat("no service named '", flags.service, "'; the services are ",
+                                     absl::StrJoin(names, ", ")));
+  }
   bool all_serving = true;
   for (const std::string& name : ServiceNames()) {
     if (!flags.service.empty() && name != flags.service) continue;
@@ -110,14 +120,10 @@ absl::Status ImportMatters(Session& s, const std::vector<std::string>& args,
   request.set_request_id(NewRequestId());
   request.set_csv(csv);
   registry::ImportMatterRegistryResponse response;
-  DUBAN_RETURN_IF_ERROR(Call(s.clients().registry(),
+  DUBAN_RETURN_IF_ERROR(Call(s, s.clients().registry(),
                              &registry::RegistryService::Stub::ImportMatterRegistry, token, request,
                              &response));
-  out << (response.changed() ? "imported as version " : "unchanged; current version ")
-      << response.version().version() << ": " << response.matters() << " matters, "
-      << response.units() << " units, " << response.leaders() << " leaders, "
-      << response.supervising_leaders() << " supervising office leaders, "
-      << response.office_liaisons() << " office liaisons\n";
+  out << DescribeMatterImport(response) << "\n";
   return absl::OkStatus();
 }
 
@@ -129,8 +135,9 @@ absl::Status ImportLiaisons(Session& s, const std::vector<std::string>& args,
   registry::ImportLiaisonsRequest request;
   request.set_request_id(NewRequestId());
   request.set_csv(csv);
+  request.set_reason(flags.reason);
   registry::ImportLiaisonsResponse response;
-  DUBAN_RETURN_IF_ERROR(Call(s.clients().registry(),
+  DUBAN_RETURN_IF_ERROR(Call(s, s.clients().registry(),
                              &registry::RegistryService::Stub::ImportLiaisons, token, request,
                              &response));
   out << response.assigned() << " liaisons assigned, " << response.unchanged() << " unchanged\n";
@@ -146,7 +153,7 @@ absl::Status ImportCalendar(Session& s, const std::vector<std::string>& args,
   request.set_request_id(NewRequestId());
   request.set_csv(csv);
   registry::ImportWorkCalendarResponse response;
-  DUBAN_RETURN_IF_ERROR(Call(s.clients().registry(),
+  DUBAN_RETURN_IF_ERROR(Call(s, s.clients().registry(),
                              &registry::RegistryService::Stub::ImportWorkCalendar, token, request,
                              &response));
   out << response.days() << " calendar days imported\n";
@@ -160,15 +167,17 @@ absl::Status ListRegistry(Session& s, const std::string& what, const CommandFlag
     registry::ListUnitsRequest request;
     request.set_page_size(500);
     registry::ListUnitsResponse response;
-    DUBAN_RETURN_IF_ERROR(Call(s.clients().registry(), &registry::RegistryService::Stub::ListUnits,
-                               token, request, &response));
+    DUBAN_RETURN_IF_ERROR(Call(s, s.clients().registry(),
+                               &registry::RegistryService::Stub::ListUnits, token, request,
+                               &response));
     for (const auto& unit : response.units()) out << unit.id() << "  " << unit.name() << "\n";
   } else if (what == "people") {
     registry::ListPeopleRequest request;
     request.set_page_size(500);
     registry::ListPeopleResponse response;
-    DUBAN_RETURN_IF_ERROR(Call(s.clients().registry(), &registry::RegistryService::Stub::ListPeople,
-                               token, request, &response));
+    DUBAN_RETURN_IF_ERROR(Call(s, s.clients().registry(),
+                               &registry::RegistryService::Stub::ListPeople, token, request,
+                               &response));
     for (const auto& person : response.people()) {
       std::vector<std::string> roles;
       for (const auto& role : person.roles()) {
@@ -181,7 +190,7 @@ absl::Status ListRegistry(Session& s, const std::string& what, const CommandFlag
     registry::ListMattersRequest request;
     request.set_page_size(500);
     registry::ListMattersResponse response;
-    DUBAN_RETURN_IF_ERROR(Call(s.clients().registry(),
+    DUBAN_RETURN_IF_ERROR(Call(s, s.clients().registry(),
                                &registry::RegistryService::Stub::ListMatters, token, request,
                                &response));
     for (const auto& matter : response.matters()) {
@@ -230,12 +239,14 @@ absl::Status Clock(Session& s, const std::vector<std::string>& args, std::ostrea
     return absl::InvalidArgumentError(
         "usage: dubanctl clock now | settle | advance-to TIME | advance DURATION");
   }
-  if (!report.ok()) return report.status();
-  out << FormatLocal(report->now, s.zone()) << "  (" << report->rounds << " settle rounds, "
-      << report->work_done << " units of work";
-  if (report->pending > 0) out << ", pending: " << report->pending_detail;
-  out << ")\n";
-  return absl::OkStatus();
+  if (!report.ok()) {
+    // Settling stopped part-way; the clock may have moved all the same.
+    absl::StatusOr<absl::Time> now = s.Now();
+    return absl::Status(report.status().code(),
+                        absl::StrCat(report.status().message(), "; the clock is now at ",
+                                     now.ok() ? FormatLocal(*now, s.zone()) : "(unknown)"));
+  }
+  return ReportSettle(*report, s.zone(), out);
 }
 
 absl::Status Cycle(Session& s, const CommandFlags& flags, std::ostream& out) {
@@ -263,31 +274,77 @@ absl::Status Circular(Session& s, const CommandFlags& flags, std::ostream& out) 
   duban::reporting::v1::GetCircularRequest request;
   request.set_month(flags.month);
   duban::reporting::v1::GetCircularResponse response;
-  DUBAN_RETURN_IF_ERROR(Call(s.clients().reporting(),
+  DUBAN_RETURN_IF_ERROR(Call(s, s.clients().reporting(),
                              &duban::reporting::v1::ReportingService::Stub::GetCircular, token,
                              request, &response));
-  const auto& circular = response.circular();
-  out << "circular " << circular.month() << " ("
-      << duban::reporting::v1::CircularState_Name(circular.state()) << ")\n";
-  for (const auto& entry : circular.entries()) {
-    out << "  " << entry.unit_name() << "\n";
-    for (int i = 0; i < entry.overdue_item_ids_size(); ++i) {
-      out << "    overdue " << entry.overdue_item_ids(i) << "  "
-          << (i < entry.overdue_item_contents_size() ? entry.overdue_item_contents(i) : "") << "\n";
-    }
-    for (int i = 0; i < entry.case_ids_size(); ++i) {
-      out << "    case " << entry.case_ids(i) << "  "
-          << (i < entry.case_labels_size() ? entry.case_labels(i) : "") << "\n";
-    }
-  }
+  PrintCircular(
+      response.circular(),
+      [&s](const std::string& unit_id) { return s.UnitName(unit_id).value_or(unit_id); }, out);
   return absl::OkStatus();
 }
 
 }  // namespace
 
+void PrintCircular(const duban::reporting::v1::Circular& circular,
+                   const std::function<std::string(const std::string&)>& unit_name,
+                   std::ostream& out) {
+  out << "circular " << circular.month() << " ("
+      << absl::StripPrefix(duban::reporting::v1::CircularState_Name(circular.state()),
+                           "CIRCULAR_STATE_")
+      << "), " << circular.entries_size() << " units named\n";
+  for (const auto& entry : circular.entries()) {
+    out << "  " << (entry.unit_name().empty() ? unit_name(entry.unit_id()) : entry.unit_name())
+        << " (" << entry.unit_id() << ")\n";
+    for (const std::string& period : entry.late_period_ids()) {
+      out << "    late report     " << period << "\n";
+    }
+    for (const std::string& period : entry.missing_period_ids()) {
+      out << "    missing report  " << period << "\n";
+    }
+    for (int i = 0; i < entry.overdue_item_ids_size(); ++i) {
+      out << "    overdue item    " << entry.overdue_item_ids(i) << "  "
+          << (i < entry.overdue_item_contents_size() ? entry.overdue_item_contents(i) : "") << "\n";
+    }
+    for (int i = 0; i < entry.case_ids_size(); ++i) {
+      out << "    case            " << entry.case_ids(i) << "  "
+          << (i < entry.case_labels_size() ? entry.case_labels(i) : "") << "\n";
+    }
+  }
+}
+
+std::string DescribeMatterImport(const registry::ImportMatterRegistryResponse& response) {
+  const registry::RegistryVersion& version = response.version();
+  std::string line =
+      response.changed()
+          ? absl::StrCat("imported as version ", version.version(), ": ", version.matters_added(),
+                         " matters added, ", version.matters_changed(), " changed, ",
+                         version.matters_retired(), " retired; ")
+          : absl::StrCat("unchanged; current version ", version.version(), ": ");
+  absl::StrAppend(&line, "the file states ", response.matters(), " matters, ", response.units(),
+                  " units, ", response.leaders(), " leaders, ", response.supervising_leaders(),
+                  " supervising office leaders, ", response.office_liaisons(), " office liaisons");
+  if (response.changed() && version.matters_retired() > 0) {
+    absl::StrAppend(&line, "\nnote: ", version.matters_retired(),
+                    " matters of the previous version are not in the file and were retired");
+  }
+  return line;
+}
+
+absl::Status ReportSettle(const SettleReport& report, absl::TimeZone zone, std::ostream& out) {
+  out << FormatLocal(report.now, zone) << "  (" << report.rounds << " settle rounds, "
+      << report.work_done << " units of work";
+  if (report.pending > 0) out << ", pending: " << report.pending_detail;
+  out << ")\n";
+  if (report.pending == 0) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "the clock has moved to ", FormatLocal(report.now, zone), " but ", report.pending,
+      " unit(s) of work are still pending or a service could not be settled: ",
+      report.pending_detail));
+}
+
 int RunCommand(const std::vector<std::string>& args, const CommandFlags& flags, std::ostream& out,
                std::ostream& err) {
-  absl::StatusOr<SessionOptions> options = OptionsFromFlags();
+  absl::StatusOr<SessionOptions> options = OptionsFromFlags(flags);
   if (!options.ok()) {
     err << "dubanctl: " << Describe(options.status()) << "\n";
     return 1;

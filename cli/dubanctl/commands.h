@@ -2,9 +2,16 @@
 #ifndef DUBAN_CLI_DUBANCTL_COMMANDS_H_
 #define DUBAN_CLI_DUBANCTL_COMMANDS_H_
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "cli/dubanctl/client.h"
+#include "duban/registry/v1/registry.pb.h"
+#include "duban/reporting/v1/reporting.pb.h"
 
 namespace duban::client {
 
@@ -17,6 +24,10 @@ struct CommandFlags {
   // october: the work calendar as CSV, and where the exported files go.
   std::string calendar;
   std::string out_dir;
+  // import-liaisons: why a unit's liaison is replaced.
+  std::string reason;
+  // The deadline of each call to a service (settling the clock has its own).
+  absl::Duration timeout = absl::Seconds(30);
 };
 
 // Runs `args` (the command and its arguments); returns the process exit code:
@@ -24,6 +35,22 @@ struct CommandFlags {
 // bad usage.
 int RunCommand(const std::vector<std::string>& args, const CommandFlags& flags, std::ostream& out,
                std::ostream& err);
+
+// Prints a circular: per unit named, its late and missing reports, overdue
+// items and supervision cases. `unit_name` names a unit by id (for entries
+// that carry no name).
+void PrintCircular(const duban::reporting::v1::Circular& circular,
+                   const std::function<std::string(const std::string&)>& unit_name,
+                   std::ostream& out);
+
+// One line saying what an import of form 2 did: the version and the matters
+// it added, changed and retired.
+std::string DescribeMatterImport(const duban::registry::v1::ImportMatterRegistryResponse& response);
+
+// Prints where the clock moved to and what settling did; FAILED_PRECONDITION
+// (saying that the clock has moved nonetheless) when work is still pending or
+// a service could not be settled.
+absl::Status ReportSettle(const SettleReport& report, absl::TimeZone zone, std::ostream& out);
 
 }  // namespace duban::client
 

@@ -59,32 +59,38 @@ std::string DescribeDue(absl::Time due, absl::TimeZone zone) {
   return FormatLocal(due, zone);
 }
 
-absl::Status ImportSample(Session& s, const CycleInputs& in, std::ostream& out) {
+absl::StatusOr<SampleImport> ImportSampleRegistry(Session& s, const CycleInputs& in) {
   DUBAN_ASSIGN_OR_RETURN(std::string admin, s.AdminToken());
-  registry::ImportMatterRegistryRequest request;
-  request.set_request_id(NewRequestId());
-  request.set_csv(in.matters_csv);
-  registry::ImportMatterRegistryResponse response;
+  SampleImport imported;
+  registry::ImportMatterRegistryRequest matters;
+  matters.set_request_id(NewRequestId());
+  matters.set_csv(in.matters_csv);
   DUBAN_RETURN_IF_ERROR(Call(s.clients().registry(),
-                             &registry::RegistryService::Stub::ImportMatterRegistry, admin, request,
-                             &response));
-  out << "[1/8] registry: form 2 imported as version " << response.version().version() << ": "
-      << response.matters() << " matters, " << response.units() << " units, " << response.leaders()
-      << " leaders, " << response.supervising_leaders() << " supervising office leaders, "
-      << response.office_liaisons() << " office liaisons"
-      << (response.changed() ? "" : " (unchanged)") << "\n";
+                             &registry::RegistryService::Stub::ImportMatterRegistry, admin, matters,
+                             &imported.matters));
 
   registry::ImportLiaisonsRequest liaisons;
   liaisons.set_request_id(NewRequestId());
   liaisons.set_csv(in.liaisons_csv);
   liaisons.set_reason("sample liaisons");
-  registry::ImportLiaisonsResponse imported;
   DUBAN_RETURN_IF_ERROR(Call(s.clients().registry(),
                              &registry::RegistryService::Stub::ImportLiaisons, admin, liaisons,
-                             &imported));
-  out << "[2/8] registry: unit liaisons imported: " << imported.assigned() << " assigned, "
-      << imported.unchanged() << " unchanged\n";
-  return AddSupervisionGroupMember(s);
+                             &imported.liaisons));
+  DUBAN_RETURN_IF_ERROR(AddSupervisionGroupMember(s));
+  return imported;
+}
+
+absl::Status ImportSample(Session& s, const CycleInputs& in, std::ostream& out) {
+  DUBAN_ASSIGN_OR_RETURN(SampleImport imported, ImportSampleRegistry(s, in));
+  const registry::ImportMatterRegistryResponse& response = imported.matters;
+  out << "[1/8] registry: form 2 imported as version " << response.version().version() << ": "
+      << response.matters() << " matters, " << response.units() << " units, " << response.leaders()
+      << " leaders, " << response.supervising_leaders() << " supervising office leaders, "
+      << response.office_liaisons() << " office liaisons"
+      << (response.changed() ? "" : " (unchanged)") << "\n";
+  out << "[2/8] registry: unit liaisons imported: " << imported.liaisons.assigned() << " assigned, "
+      << imported.liaisons.unchanged() << " unchanged\n";
+  return absl::OkStatus();
 }
 
 namespace {

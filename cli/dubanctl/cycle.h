@@ -53,9 +53,19 @@ inline constexpr char kSupervisor[] = "督导组甲";
 // Adds kSupervisor to the registry with the supervision group role.
 absl::Status AddSupervisionGroupMember(Session& session);
 
+// What the registry answered to the sample's imports.
+struct SampleImport {
+  duban::registry::v1::ImportMatterRegistryResponse matters;
+  duban::registry::v1::ImportLiaisonsResponse liaisons;
+};
+
+// Imports form 2 and the unit liaisons as the admin, and adds kSupervisor;
+// prints nothing. The first refused call's status.
+absl::StatusOr<SampleImport> ImportSampleRegistry(Session& session, const CycleInputs& inputs);
+
 // The cycle's steps, for tests that need part of it.
 //
-// Imports form 2 and the unit liaisons, and adds a supervision group member.
+// ImportSampleRegistry, printing what was imported.
 absl::Status ImportSample(Session& session, const CycleInputs& inputs, std::ostream& out);
 // 李四 (row 2) holds a meeting on 2026-09-28 10:00; 发改局 drafts minutes with
 // two items (统计局 due 2026-10-12, 应急局 due 2026-10-14); they are routed,

@@ -3,7 +3,8 @@
 //   dubanctl health [--service=NAME]          health of the six services
 //   dubanctl token SUBJECT_OR_NAME            a development token (from the local secret)
 //   dubanctl import-matters FILE.csv          import form 2 (the matter registry)
-//   dubanctl import-liaisons FILE.csv         import unit liaisons (unit, name, phone)
+//   dubanctl import-liaisons FILE.csv [--reason=R]  import unit liaisons (unit, name, phone);
+//                                             R: why a current liaison is replaced
 //   dubanctl import-calendar FILE.csv         import the work calendar (date, kind, name)
 //   dubanctl units | people | matters         list the registry
 //   dubanctl clock now | advance-to TIME | advance DURATION | settle
@@ -21,7 +22,8 @@
 //   dubanctl extend ITEM_ID REASON --deadline=D | decide-extension ITEM_ID EXT approve|refuse
 //   dubanctl refer ITEM_ID REASON | split ITEM_ID PARTS.csv
 //
-// Commands act as --as (a person's name or id; default "admin"). Addresses,
+// Commands act as --as (a person's name or id; default "admin"). Each call to a
+// service gives up after --timeout (default 30s). Addresses,
 // the token secret and the test clock come from the services' flags or their
 // DUBAN_* environment variables (--registry_addr, --jwt_secret_file,
 // --test_clock_file, ...).
@@ -33,6 +35,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "cli/dubanctl/commands.h"
 
 ABSL_FLAG(std::string, as, "admin", "The person (name or id) the command acts as.");
@@ -43,6 +46,10 @@ ABSL_FLAG(std::string, month, "", "circular: the month, YYYY-MM.");
 ABSL_FLAG(std::string, calendar, "examples/work_calendar_2026.csv",
           "october: the work calendar as CSV.");
 ABSL_FLAG(std::string, out_dir, "", "october: where the exported files are written.");
+ABSL_FLAG(std::string, reason, "",
+          "import-liaisons: why a unit's current liaison is replaced (required then).");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30),
+          "How long each call to a service may take, reconnecting included.");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("dubanctl COMMAND [ARGS] [--flags]; see the README");
@@ -64,5 +71,7 @@ int main(int argc, char** argv) {
   flags.month = absl::GetFlag(FLAGS_month);
   flags.calendar = absl::GetFlag(FLAGS_calendar);
   flags.out_dir = absl::GetFlag(FLAGS_out_dir);
+  flags.reason = absl::GetFlag(FLAGS_reason);
+  flags.timeout = absl::GetFlag(FLAGS_timeout);
   return duban::client::RunCommand(args, flags, std::cout, std::cerr);
 }

@@ -355,22 +355,8 @@ absl::Status October::ImportRegistry() {
   DUBAN_RETURN_IF_ERROR(CallService(s_.clients().registry(),
                                     &registry::RegistryService::Stub::ImportWorkCalendar, admin,
                                     calendar, &calendar_response));
-  registry::ImportMatterRegistryRequest matters;
-  matters.set_request_id(NewRequestId());
-  matters.set_csv(in_.matters_csv);
-  registry::ImportMatterRegistryResponse imported;
-  DUBAN_RETURN_IF_ERROR(CallService(s_.clients().registry(),
-                                    &registry::RegistryService::Stub::ImportMatterRegistry, admin,
-                                    matters, &imported));
-  registry::ImportLiaisonsRequest liaisons;
-  liaisons.set_request_id(NewRequestId());
-  liaisons.set_csv(in_.liaisons_csv);
-  liaisons.set_reason("sample liaisons");
-  registry::ImportLiaisonsResponse assigned;
-  DUBAN_RETURN_IF_ERROR(CallService(s_.clients().registry(),
-                                    &registry::RegistryService::Stub::ImportLiaisons, admin,
-                                    liaisons, &assigned));
-  DUBAN_RETURN_IF_ERROR(AddSupervisionGroupMember(s_));
+  DUBAN_ASSIGN_OR_RETURN(SampleImport sample,
+                         ImportSampleRegistry(s_, {in_.matters_csv, in_.liaisons_csv}));
 
   registry::ListMattersRequest list;
   list.set_page_size(100);
@@ -380,8 +366,8 @@ absl::Status October::ImportRegistry() {
                                     &listed));
   for (const auto& matter : listed.matters()) matters_[matter.number()] = matter;
   Say(absl::StrCat("registry: 2026 work calendar (", calendar_response.days(), " days), form 2 (",
-                   imported.matters(), " matters, ", imported.leaders(), " leaders, ",
-                   imported.units(), " units), ", assigned.assigned(),
+                   sample.matters.matters(), " matters, ", sample.matters.leaders(), " leaders, ",
+                   sample.matters.units(), " units), ", sample.liaisons.assigned(),
                    " unit liaisons and the supervision group member ", kSupervisor));
   return absl::OkStatus();
 }

@@ -66,15 +66,20 @@ std::string Placeholders(size_t n) {
   return text;
 }
 
-// The destination's oldest undelivered rows that no one else holds, locked
-// until the transaction ends.
-std::vector<OutboxRow> ClaimRows(sql::Connection& conn, const std::string& destination, int limit) {
-  std::unique_ptr<sql::PreparedStatement> stmt(
-      conn.prepareStatement("SELECT seq, ordering_key, payload, created_at FROM outbox "
-                            "WHERE destination = ? AND delivered_at IS NULL ORDER BY seq LIMIT ? "
-                            "FOR UPDATE SKIP LOCKED"));
-  stmt->setString(1, destination);
-  stmt->setInt(2, limit);
+// The destination's oldest undelivered rows that no one else holds, leaving
+// out the ordering keys in `held`, locked until the transaction ends.
+std::vector<OutboxRow> ClaimRows(sql::Connection& conn, const std::string& destination, int limit,
+                                 const std::set<std::string>& held) {
+  std::unique_ptr<sql::PreparedStatement> stmt(conn.prepareStatement(absl::StrCat(
+      "SELECT seq, ordering_key, payload, created_at FROM outbox "
+      "WHERE destination = ? AND delivered_at IS NULL",
+      held.empty() ? ""
+                   : absl::StrCat(" AND ordering_key NOT IN (", Placeholders(held.size()), ")"),
+      " ORDER BY seq LIMIT ? FOR UPDATE SKIP LOCKED")));
+  int index = 1;
+  stmt->setString(index++, destination);
+  for (const std::string& key : held) stmt->setString(index++, key);
+  stmt->setInt(index, limit);
   std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());
   std::vector<OutboxRow> rows;
   while (rs->next()) {
@@ -266,17 +271,19 @@ bool OutboxRelay::Waiting(const std::string& destination) {
 absl::StatusOr<int64_t> OutboxRelay::DeliverTo(const std::string& destination, Stub& stub,
                                                bool ignore_backoff) {
   int64_t delivered = 0;
-  std::set<std::string> refused_keys;  // Refused during this pass: not tried again in it.
+  // Keys refused during this pass, or held by another pass: not tried again in it.
+  std::set<std::string> skip_keys;
   while (true) {
     BatchOutcome batch;
     DUBAN_RETURN_IF_ERROR(
         InTransaction(*pool_, Isolation::kReadCommitted, [&](sql::Connection& conn) {
-          batch = DeliverBatch(conn, destination, stub, ignore_backoff, refused_keys);
+          batch = DeliverBatch(conn, destination, stub, ignore_backoff, skip_keys);
           return absl::OkStatus();
         }));
     delivered += batch.delivered;
+    skip_keys.insert(batch.held_elsewhere.begin(), batch.held_elsewhere.end());
     if (!batch.refused_key.empty()) {
-      refused_keys.insert(batch.refused_key);
+      skip_keys.insert(batch.refused_key);
       NoteFailure(KeyBackoffName(destination, batch.refused_key), batch.error);
       continue;
     }
@@ -295,16 +302,17 @@ OutboxRelay::BatchOutcome OutboxRelay::DeliverBatch(sql::Connection& conn,
                                                     bool ignore_backoff,
                                                     const std::set<std::string>& skip_keys) {
   BatchOutcome outcome;
-  std::vector<OutboxRow> claimed = ClaimRows(conn, destination, options_.batch_size);
+  std::vector<OutboxRow> claimed = ClaimRows(conn, destination, options_.batch_size,
+                                             HeldKeys(destination, ignore_backoff, skip_keys));
   if (claimed.empty()) return outcome;
-  const size_t claimed_count = claimed.size();
-  // TODO(#4): a held key with more than a batch of rows at the head of the
-  // outbox still keeps later keys waiting until its backoff ends.
-  std::erase_if(claimed, [&](const OutboxRow& row) {
-    return skip_keys.count(row.ordering_key) > 0 ||
-           (!ignore_backoff && Waiting(KeyBackoffName(destination, row.ordering_key)));
-  });
+  // A full batch may have more rows behind it.
+  outcome.more = claimed.size() == static_cast<size_t>(options_.batch_size);
+  std::set<std::string> claimed_keys;
+  for (const OutboxRow& row : claimed) claimed_keys.insert(row.ordering_key);
   std::vector<OutboxRow> rows = InKeyOrder(conn, destination, std::move(claimed));
+  // Keys whose older rows another pass holds wait for the rest of this pass.
+  for (const OutboxRow& row : rows) claimed_keys.erase(row.ordering_key);
+  outcome.held_elsewhere = std::move(claimed_keys);
   if (rows.empty()) return outcome;
 
   const DeliverRequest request = BuildRequest(options_.source, rows);
@@ -332,9 +340,21 @@ OutboxRelay::BatchOutcome OutboxRelay::DeliverBatch(sql::Connection& conn,
     if (status.ok() || RefusedByReceiver(status)) outcome.refused_key = rows[applied].ordering_key;
     return outcome;
   }
-  outcome.more =
-      rows.size() == claimed_count && claimed_count == static_cast<size_t>(options_.batch_size);
   return outcome;
+}
+
+std::set<std::string> OutboxRelay::HeldKeys(const std::string& destination, bool ignore_backoff,
+                                            const std::set<std::string>& skip_keys) {
+  std::set<std::string> held = skip_keys;
+  if (ignore_backoff) return held;
+  const std::string prefix = KeyBackoffName(destination, "");
+  const absl::Time now = SystemClock::Get()->Now();
+  absl::MutexLock lock(&mu_);
+  for (auto it = retry_at_.lower_bound(prefix);
+       it != retry_at_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    if (now < it->second) held.insert(it->first.substr(prefix.size()));
+  }
+  return held;
 }
 
 void OutboxRelay::NoteFailure(const std::string& destination, const std::string& error) {

@@ -57,7 +57,9 @@ struct DeliveryCounts {
 // Delivers the outbox to its destinations, retrying with exponential backoff
 // (per destination, in real time) until acknowledged. Safe with several
 // replicas: rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED, and an
-// ordering key is only delivered by whoever holds its oldest row. Thread-safe.
+// ordering key is only delivered by whoever holds its oldest row. A key that is
+// refused, backing off or held by another replica never delays other keys.
+// Thread-safe.
 class OutboxRelay {
  public:
   using Stub = duban::events::v1::EventSinkService::StubInterface;
@@ -95,6 +97,8 @@ class OutboxRelay {
     // Set when the receiver refused the event at the head of this ordering
     // key: that key is held back (with its own backoff) and the others go on.
     std::string refused_key;
+    // Keys claimed in this batch whose older rows another pass holds.
+    std::set<std::string> held_elsewhere;
   };
 
   void Run();
@@ -104,9 +108,13 @@ class OutboxRelay {
   absl::StatusOr<int64_t> DeliverTo(const std::string& destination, Stub& stub,
                                     bool ignore_backoff);
   // Rows of `skip_keys`, and of keys backing off unless `ignore_backoff`, are
-  // left for later.
+  // not claimed: they are left for later without delaying other keys.
   BatchOutcome DeliverBatch(sql::Connection& conn, const std::string& destination, Stub& stub,
                             bool ignore_backoff, const std::set<std::string>& skip_keys);
+  // The ordering keys of `destination` not to claim now: `skip_keys` and,
+  // unless `ignore_backoff`, the keys backing off.
+  std::set<std::string> HeldKeys(const std::string& destination, bool ignore_backoff,
+                                 const std::set<std::string>& skip_keys);
   void NoteFailure(const std::string& destination, const std::string& error);
   void NoteSuccess(const std::string& destination);
 

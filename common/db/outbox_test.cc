@@ -139,7 +139,9 @@ class FakeSink final : public duban::events::v1::EventSinkService::Service {
 
 class OutboxTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { SetUpWithBatchSize(100); }
+
+  void SetUpWithBatchSize(int batch_size) {
     auto sender = testing::TestDatabase::CreateMigrated("tasks", {});
     ASSERT_TRUE(sender.ok()) << sender.status();
     sender_ = *std::move(sender);
@@ -161,6 +163,7 @@ class OutboxTest : public ::testing::Test {
     options.source = "tasks";
     options.poll_interval = absl::Milliseconds(20);
     options.initial_backoff = absl::Seconds(30);
+    options.batch_size = batch_size;
     relay_ = std::make_unique<OutboxRelay>(
         &sender_->pool(), &clock_, options,
         std::map<std::string, std::shared_ptr<OutboxRelay::Stub>>{{"supervision", stub_}},
@@ -327,6 +330,69 @@ TEST_F(OutboxTest, AnEventWaitsWhileAnOlderOneOfItsKeyIsHeldElsewhere) {
   EXPECT_EQ(Deliver().delivered, 2);
   EXPECT_THAT(sink_->calls(),
               ElementsAre(ElementsAre("tasks:2"), ElementsAre("tasks:1", "tasks:3")));
+}
+
+// Batches of 3, so that a key can fill more than a batch at the head.
+class SmallBatchOutboxTest : public OutboxTest {
+ protected:
+  void SetUp() override { SetUpWithBatchSize(3); }
+};
+
+TEST_F(SmallBatchOutboxTest, AKeyRefusedWithMoreThanABatchQueuedDoesNotDelayALaterKey) {
+  Enqueue("item-a", "poison");
+  for (int i = 2; i <= 6; ++i) Enqueue("item-a", absl::StrCat("a", i));
+  Enqueue("item-b", "b");
+
+  DeliveryCounts counts = Deliver(/*ignore_backoff=*/false);
+  EXPECT_EQ(counts.delivered, 1);
+  EXPECT_EQ(counts.pending, 6);
+  EXPECT_THAT(Received(), ElementsAre("tasks:7=b"));
+  EXPECT_THAT(sink_->calls(),
+              ElementsAre(ElementsAre("tasks:1", "tasks:2", "tasks:3"), ElementsAre("tasks:7")));
+
+  // While item-a backs off, a later event of another key goes at once and
+  // item-a is not offered again.
+  Enqueue("item-c", "c");
+  counts = Deliver(/*ignore_backoff=*/false);
+  EXPECT_EQ(counts.delivered, 1);
+  EXPECT_EQ(counts.pending, 6);
+  EXPECT_THAT(Received(), ElementsAre("tasks:7=b", "tasks:8=c"));
+  EXPECT_EQ(sink_->calls().size(), 3u);
+  EXPECT_THAT(sink_->calls().back(), ElementsAre("tasks:8"));
+  EXPECT_THAT(Column(sender_->pool(),
+                     "SELECT CONCAT(seq, ' ', delivered_at IS NOT NULL, ' ', attempts) "
+                     "FROM outbox ORDER BY seq"),
+              ElementsAre("1 0 1", "2 0 0", "3 0 0", "4 0 0", "5 0 0", "6 0 0", "7 1 1", "8 1 1"));
+}
+
+TEST_F(SmallBatchOutboxTest, AKeyHeldByAnotherPassWithMoreThanABatchDoesNotDelayALaterKey) {
+  for (int i = 1; i <= 6; ++i) Enqueue("item-a", absl::StrCat("a", i));
+  Enqueue("item-b", "b");
+
+  // Another replica's pass holds the first event of item-a.
+  auto other = sender_->pool().Acquire();
+  ASSERT_TRUE(other.ok());
+  (*other)->setAutoCommit(false);
+  {
+    std::unique_ptr<sql::Statement> stmt((*other)->createStatement());
+    std::unique_ptr<sql::ResultSet> rs(
+        stmt->executeQuery("SELECT seq FROM outbox WHERE seq = 1 FOR UPDATE"));
+  }
+
+  DeliveryCounts counts = Deliver(/*ignore_backoff=*/false);
+  EXPECT_EQ(counts.delivered, 1);
+  EXPECT_EQ(counts.pending, 6);
+  EXPECT_THAT(Received(), ElementsAre("tasks:7=b"));
+  EXPECT_THAT(sink_->calls(), ElementsAre(ElementsAre("tasks:7")));
+
+  (*other)->rollback();
+  (*other)->setAutoCommit(true);
+  EXPECT_EQ(Deliver(/*ignore_backoff=*/false).delivered, 6);
+  EXPECT_THAT(sink_->calls(),
+              ElementsAre(ElementsAre("tasks:7"), ElementsAre("tasks:1", "tasks:2", "tasks:3"),
+                          ElementsAre("tasks:4", "tasks:5", "tasks:6")));
+  EXPECT_THAT(Received(), ElementsAre("tasks:1=a1", "tasks:2=a2", "tasks:3=a3", "tasks:4=a4",
+                                      "tasks:5=a5", "tasks:6=a6", "tasks:7=b"));
 }
 
 TEST_F(OutboxTest, WritersAreNotBlockedWhileADeliveryIsInFlight) {

@@ -12,6 +12,7 @@
 #include "common/db/outbox.h"
 #include "common/status.h"
 #include "common/time_util.h"
+#include "common/validation.h"
 #include "duban/scheduler/v1/scheduler.pb.h"
 #include "services/minutes/document_lifecycle.h"
 #include "services/minutes/minutes_store.h"
@@ -42,6 +43,10 @@ std::string NewId(absl::string_view prefix) {
   thread_local std::mt19937_64 random(std::random_device{}());
   return absl::StrFormat("%s-%010x", prefix, random() & 0xffffffffffULL);
 }
+
+// How long before its recording an event held before the registry's first
+// version may have been held.
+constexpr absl::Duration kLateRecordingWindow = absl::Hours(24 * 31);
 
 std::string DraftKey(const std::string& event_id) { return absl::StrCat("DRAFT/", event_id); }
 
@@ -110,11 +115,40 @@ absl::Status ValidateEventRequest(const v1::RecordDispatchEventRequest& request)
     return InvalidField("kind", "must be a meeting, a field visit or a dispatch session");
   }
   if (!request.has_held_at()) return InvalidField("held_at", "required");
+  DUBAN_RETURN_IF_ERROR(CheckTimestamp("held_at", request.held_at()));
+  DUBAN_RETURN_IF_ERROR(CheckText("title", request.title(), kMaxTitleChars, TextLines::kSingle));
   if (request.leader_id().empty()) return InvalidField("leader_id", "required");
   if (request.matter_ids().empty()) {
     return InvalidField("matter_ids", "name at least one matter of the leader");
   }
   if (request.drafting_unit_id().empty()) return InvalidField("drafting_unit_id", "required");
+  return absl::OkStatus();
+}
+
+// The text, count and deadlines of a draft's rows. A row may not be due before
+// the dispatch event it came from was held.
+absl::Status CheckDraftRows(const v1::SaveDraftRequest& request, const v1::DispatchEvent& event,
+                            absl::TimeZone zone) {
+  DUBAN_RETURN_IF_ERROR(CheckCount("items", request.items_size(), kMaxRowsPerList));
+  const absl::CivilDay held_on = LocalDay(FromProto(event.held_at()), zone);
+  for (int i = 0; i < request.items_size(); ++i) {
+    const v1::AgreedItem& item = request.items(i);
+    const std::string where = absl::StrCat("items[", i, "].");
+    DUBAN_RETURN_IF_ERROR(CheckText(where + "task", item.task(), kMaxContentChars));
+    DUBAN_RETURN_IF_ERROR(CheckText(where + "blockers", item.blockers(), kMaxContentChars));
+    DUBAN_RETURN_IF_ERROR(CheckText(where + "measures", item.measures(), kMaxContentChars));
+    DUBAN_RETURN_IF_ERROR(CheckDeadline(where + "deadline", item.deadline()));
+    if (item.deadline().kind_case() == common::v1::Deadline::KIND_NOT_SET) continue;
+    DUBAN_ASSIGN_OR_RETURN(absl::Time due, DueInstant(item.deadline(), zone, where + "deadline"));
+    if (due <= FromProto(event.held_at())) {
+      const std::string due_text = item.deadline().has_date()
+                                       ? FormatDay(LocalDay(due - absl::Nanoseconds(1), zone))
+                                       : FormatLocal(due, zone);
+      return InvalidField(
+          where + "deadline",
+          absl::StrCat(due_text, " is before the dispatch event's date ", FormatDay(held_on)));
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -205,6 +239,15 @@ absl::StatusOr<int64_t> MinutesWorkflow::CheckMatters(
   absl::StatusOr<registry::v1::ListMattersResponse> current =
       registry_->ListLeaderMatters(request.leader_id(), FromProto(request.held_at()));
   if (current.ok() && current->version() == 0) {
+    // Held before the registry's first version: an event recorded a little
+    // late still counts under the current registry; one from long before the
+    // district used the registry does not.
+    const absl::Time held_at = FromProto(request.held_at());
+    if (held_at < clock_->Now() - kLateRecordingWindow) {
+      return InvalidField("held_at",
+                          absl::StrCat(FormatLocal(held_at, zone_),
+                                       " is before the matter registry's first version"));
+    }
     current = registry_->ListLeaderMatters(request.leader_id(), absl::InfiniteFuture());
   }
   if (!current.ok()) return FromRegistry(current.status());
@@ -315,6 +358,10 @@ absl::Status MinutesWorkflow::SaveDraft(const Caller& caller, const v1::SaveDraf
           return InvalidField("kind", "must be minutes or an assignment sheet");
         }
         if (request.event_id().empty()) return InvalidField("event_id", "required");
+        DUBAN_RETURN_IF_ERROR(
+            CheckText("title", request.title(), kMaxTitleChars, TextLines::kSingle));
+        DUBAN_RETURN_IF_ERROR(CheckText("document_number", request.document_number(),
+                                        kMaxTitleChars, TextLines::kSingle));
         DUBAN_ASSIGN_OR_RETURN(v1::DispatchEvent event,
                                MinutesStore::LoadEvent(conn, request.event_id(), true));
         if (!ActsFor(caller, event.drafting_unit_id())) {
@@ -326,6 +373,7 @@ absl::Status MinutesWorkflow::SaveDraft(const Caller& caller, const v1::SaveDraf
         } else if (request.kind() == v1::DOCUMENT_KIND_MINUTES) {
           return InvalidField("document_number", "minutes need a document number");
         }
+        DUBAN_RETURN_IF_ERROR(CheckDraftRows(request, event, zone_));
         DUBAN_RETURN_IF_ERROR(CheckItemUnits(request));
 
         const absl::Time now = clock_->Now();
@@ -358,6 +406,7 @@ absl::Status MinutesWorkflow::SaveDraft(const Caller& caller, const v1::SaveDraf
         content.set_document_number(number ? number->Canonical() : "");
         *content.mutable_items() = request.items();
         DUBAN_RETURN_IF_ERROR(duban::minutes::ReviseDraft(document, content));
+        DUBAN_RETURN_IF_ERROR(CheckRecordSize("items", document));
         document.set_revision(document.revision() + 1);
 
         DUBAN_RETURN_IF_ERROR(MinutesStore::SaveDocument(conn, document, number, now));
@@ -450,6 +499,7 @@ absl::Status MinutesWorkflow::ReturnDraft(const Caller& caller,
 
         const absl::Time now = clock_->Now();
         const v1::Document before = document;
+        DUBAN_RETURN_IF_ERROR(CheckText("comment", request.comment(), kMaxContentChars));
         DUBAN_RETURN_IF_ERROR(
             duban::minutes::ReturnDraft(document, request.unit_id(), request.comment()));
         document.set_revision(document.revision() + 1);
@@ -521,9 +571,11 @@ absl::Status MinutesWorkflow::ListDispatchEvents(const Caller& caller,
   filter.leader_id = request.leader_id();
   filter.kind = request.kind();
   if (request.has_held_from()) {
+    DUBAN_RETURN_IF_ERROR(CheckDate("held_from", request.held_from()));
     DUBAN_ASSIGN_OR_RETURN(filter.held_from, FromProto(request.held_from(), "held_from"));
   }
   if (request.has_held_to()) {
+    DUBAN_RETURN_IF_ERROR(CheckDate("held_to", request.held_to()));
     DUBAN_ASSIGN_OR_RETURN(filter.held_to, FromProto(request.held_to(), "held_to"));
   }
   DUBAN_ASSIGN_OR_RETURN(std::vector<std::string> supervised, SupervisedMatters(caller));
@@ -576,14 +628,22 @@ absl::Status MinutesWorkflow::ListDocuments(const Caller& caller,
     DUBAN_ASSIGN_OR_RETURN(std::vector<v1::Document> documents,
                            MinutesStore::ListDocuments(conn, filter, page));
     response->set_next_page_token(NextPageToken(page, documents.size()));
-    for (v1::Document& document : documents) {
+    size_t bytes = 0;
+    for (size_t i = 0; i < documents.size(); ++i) {
+      v1::Document& document = documents[i];
       v1::DispatchEvent event;
       if (!caller.ReadsEverything()) {
         DUBAN_ASSIGN_OR_RETURN(event, MinutesStore::LoadEvent(conn, document.event_id(), false));
       }
-      if (caller.ReadsEverything() || MayRead(caller, event, &document, supervised)) {
-        *response->add_documents() = std::move(document);
+      if (!caller.ReadsEverything() && !MayRead(caller, event, &document, supervised)) continue;
+      bytes += document.ByteSizeLong();
+      if (response->documents_size() > 0 && bytes > kMaxPageBytes) {
+        // The rest follows on the next page rather than outgrow a gRPC message.
+        const int consumed = static_cast<int>(i);
+        response->set_next_page_token(NextPageToken(PageRequest{page.offset, consumed}, i));
+        break;
       }
+      *response->add_documents() = std::move(document);
     }
     return absl::OkStatus();
   });

@@ -16,6 +16,7 @@
 #include "common/testing/callers.h"
 #include "common/testing/test_db.h"
 #include "common/time_util.h"
+#include "common/validation.h"
 #include "duban/scheduler/v1/scheduler.pb.h"
 #include "services/minutes/migrations.h"
 
@@ -207,6 +208,11 @@ TEST_F(MinutesWorkflowTest, BadEventsAreRefusedNamingTheFieldAndWriteNothing) {
       {[](auto& r) { r.set_drafting_unit_id("u-none"); }, "drafting_unit_id: no unit u-none"},
       {[](auto& r) { r.clear_held_at(); }, "held_at:"},
       {[](auto& r) { r.set_kind(v1::DISPATCH_EVENT_KIND_UNSPECIFIED); }, "kind:"},
+      {[](auto& r) { r.set_title(std::string(1'000'000, 'x')); },
+       "title: at most 200 characters (got 1000000)"},
+      {[](auto& r) { r.set_title("调度\n会"); }, "title: contains control character U+000A"},
+      {[](auto& r) { r.mutable_held_at()->set_seconds(253402221600); },  // 9999-12-31T02:00Z
+       "held_at: must fall in the years 2000 to 2199"},
   };
   for (const Case& c : cases) {
     v1::RecordDispatchEventRequest request = EventRequest();
@@ -381,6 +387,86 @@ TEST_F(MinutesWorkflowTest, AnEventRefersToTheRegistryVersionItWasHeldUnder) {
   *request.mutable_held_at() = ToProto(kStart - absl::Hours(24 * 30));
   ASSERT_TRUE(workflow_->RecordDispatchEvent(Service(), request, &response).ok());
   EXPECT_EQ(response.event().registry_version(), 3);
+
+  // Held long before the registry had any version: refused, nothing written.
+  request.set_request_id("rec-3");
+  *request.mutable_held_at() =
+      ToProto(absl::FromCivil(absl::CivilSecond(2020, 1, 1, 2, 0, 0), absl::UTCTimeZone()));
+  const absl::Status refused = workflow_->RecordDispatchEvent(Service(), request, &response);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.message(),
+            "held_at: 2020-01-01T10:00:00+08:00 is before the matter registry's first version");
+  EXPECT_EQ(Column("SELECT id FROM dispatch_events").size(), 2u);
+}
+
+TEST_F(MinutesWorkflowTest, AListPageOfDocumentsStopsBeforeOutgrowingAMessage) {
+  // Two drafts of about 1.8 MB each (100 rows of full-length text in 3-byte
+  // characters): within the record limit each, too much for one page together.
+  std::string text;
+  for (size_t i = 0; i < kMaxContentChars; ++i) text += "水";
+  std::vector<std::string> ids;
+  for (const char* suffix : {"1", "2"}) {
+    v1::RecordDispatchEventRequest record = EventRequest();
+    record.set_request_id(absl::StrCat("rec-", suffix));
+    v1::RecordDispatchEventResponse recorded;
+    ASSERT_TRUE(workflow_->RecordDispatchEvent(Service(), record, &recorded).ok());
+    v1::SaveDraftRequest draft = DraftRequest(recorded.event().id());
+    draft.set_request_id(absl::StrCat("save-", suffix));
+    draft.set_document_number(absl::StrCat("泉港政纪〔2026〕", suffix, "号"));
+    draft.mutable_items()->DeleteSubrange(1, 1);
+    v1::AgreedItem* row = draft.mutable_items(0);
+    row->set_task(text), row->set_blockers(text), row->set_measures(text);
+    for (int i = 1; i < 100; ++i) *draft.add_items() = draft.items(0);
+    v1::SaveDraftResponse saved;
+    const absl::Status status = workflow_->SaveDraft(LiaisonOf("u-ns"), draft, &saved);
+    ASSERT_TRUE(status.ok()) << status;
+    ids.push_back(saved.document().id());
+  }
+
+  v1::ListDocumentsRequest list;
+  v1::ListDocumentsResponse first;
+  ASSERT_TRUE(workflow_->ListDocuments(Service(), list, &first).ok());
+  ASSERT_EQ(first.documents_size(), 1);
+  ASSERT_FALSE(first.next_page_token().empty());
+  list.set_page_token(first.next_page_token());
+  v1::ListDocumentsResponse second;
+  ASSERT_TRUE(workflow_->ListDocuments(Service(), list, &second).ok());
+  ASSERT_EQ(second.documents_size(), 1);
+  EXPECT_NE(second.documents(0).id(), first.documents(0).id());
+  EXPECT_THAT(ids,
+              ::testing::UnorderedElementsAre(first.documents(0).id(), second.documents(0).id()));
+}
+
+TEST_F(MinutesWorkflowTest, DraftRowsDueBeforeTheEventOrTooLongAreRefusedAndWriteNothing) {
+  const v1::DispatchEvent event = RecordEvent();  // Held on 2026-10-12 (local).
+  v1::SaveDraftResponse saved;
+
+  v1::SaveDraftRequest early = DraftRequest(event.id());
+  *early.mutable_items(1)->mutable_deadline()->mutable_date() =
+      ToProto(absl::CivilDay(2026, 10, 11));
+  absl::Status status = workflow_->SaveDraft(LiaisonOf("u-ns"), early, &saved);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(),
+            "items[1].deadline: 2026-10-11 is before the dispatch event's date 2026-10-12");
+
+  v1::SaveDraftRequest wordy = DraftRequest(event.id());
+  wordy.mutable_items(0)->set_measures(std::string(2001, 'x'));
+  status = workflow_->SaveDraft(LiaisonOf("u-ns"), wordy, &saved);
+  EXPECT_EQ(status.message(), "items[0].measures: at most 2000 characters (got 2001)");
+
+  v1::SaveDraftRequest crowded = DraftRequest(event.id());
+  for (size_t i = 2; i <= kMaxRowsPerList; ++i) *crowded.add_items() = crowded.items(0);
+  status = workflow_->SaveDraft(LiaisonOf("u-ns"), crowded, &saved);
+  EXPECT_EQ(status.message(), "items: at most 500 entries (got 501)");
+
+  EXPECT_TRUE(Column("SELECT id FROM documents").empty());
+
+  // Due on the day the event was held is fine.
+  v1::SaveDraftRequest same_day = DraftRequest(event.id());
+  *same_day.mutable_items(1)->mutable_deadline()->mutable_date() =
+      ToProto(absl::CivilDay(2026, 10, 12));
+  status = workflow_->SaveDraft(LiaisonOf("u-ns"), same_day, &saved);
+  EXPECT_TRUE(status.ok()) << status;
 }
 
 TEST_F(MinutesWorkflowTest, WorkingDayDraftingCountsTheRegistrysCalendar) {

@@ -3,8 +3,10 @@
 #include <grpcpp/client_context.h>
 
 #include <chrono>
+#include <utility>
 
 #include "common/clock.h"
+#include "common/registry_queries.h"
 #include "common/runtime.h"
 #include "common/status.h"
 #include "common/time_util.h"
@@ -17,30 +19,34 @@ namespace rv1 = registry::v1;
 // Network timeouts run on real time, whatever the test clock says.
 constexpr absl::Duration kCallTimeout = absl::Seconds(5);
 
+// Gives each call a deadline and, when `token` returns one, a bearer token.
+PrepareRegistryCall CallPreparer(std::function<std::string()> token) {
+  return [token = std::move(token)](grpc::ClientContext& context) {
+    context.set_deadline(absl::ToChronoTime(SystemClock::Get()->Now() + kCallTimeout));
+    if (!token) return;
+    const std::string bearer = token();
+    if (!bearer.empty()) AttachToken(context, bearer);
+  };
+}
+
 class GrpcRegistryDirectory final : public RegistryDirectory {
  public:
   GrpcRegistryDirectory(std::shared_ptr<rv1::RegistryService::StubInterface> stub,
                         std::function<std::string()> token)
-      : stub_(std::move(stub)), token_(std::move(token)) {}
+      : stub_(std::move(stub)), prepare_(CallPreparer(std::move(token))) {}
 
   absl::StatusOr<rv1::Person> GetPerson(const std::string& person_id) override {
     rv1::GetPersonRequest request;
     request.set_person_id(person_id);
     rv1::GetPersonResponse response;
     grpc::ClientContext context;
-    Prepare(context);
+    prepare_(context);
     DUBAN_RETURN_IF_ERROR(FromGrpc(stub_->GetPerson(&context, request, &response)));
     return response.person();
   }
 
   absl::StatusOr<rv1::Unit> GetUnit(const std::string& unit_id) override {
-    rv1::GetUnitRequest request;
-    request.set_unit_id(unit_id);
-    rv1::GetUnitResponse response;
-    grpc::ClientContext context;
-    Prepare(context);
-    DUBAN_RETURN_IF_ERROR(FromGrpc(stub_->GetUnit(&context, request, &response)));
-    return response.unit();
+    return GetRegistryUnit(*stub_, unit_id, prepare_);
   }
 
   absl::StatusOr<rv1::Matter> GetMatter(const std::string& matter_id) override {
@@ -48,60 +54,27 @@ class GrpcRegistryDirectory final : public RegistryDirectory {
     request.set_matter_id(matter_id);
     rv1::GetMatterResponse response;
     grpc::ClientContext context;
-    Prepare(context);
+    prepare_(context);
     DUBAN_RETURN_IF_ERROR(FromGrpc(stub_->GetMatter(&context, request, &response)));
     return response.matter();
   }
 
   absl::StatusOr<rv1::ListMattersResponse> ListLeaderMatters(const std::string& leader_id,
                                                              absl::Time as_of) override {
-    rv1::ListMattersResponse all;
     rv1::ListMattersRequest request;
     request.set_leader_id(leader_id);
     if (as_of != absl::InfiniteFuture()) *request.mutable_as_of() = ToProto(as_of);
-    request.set_page_size(100);
-    do {
-      rv1::ListMattersResponse page;
-      grpc::ClientContext context;
-      Prepare(context);
-      DUBAN_RETURN_IF_ERROR(FromGrpc(stub_->ListMatters(&context, request, &page)));
-      for (auto& matter : *page.mutable_matters()) *all.add_matters() = std::move(matter);
-      all.set_version(page.version());
-      request.set_page_token(page.next_page_token());
-    } while (!request.page_token().empty());
-    return all;
+    return ListAllMatters(*stub_, std::move(request), prepare_);
   }
 
   absl::StatusOr<std::vector<std::string>> MattersSupervisedBy(
       const std::string& person_id) override {
-    std::vector<std::string> ids;
-    rv1::ListMattersRequest request;
-    request.set_include_retired(true);
-    request.set_page_size(100);
-    do {
-      rv1::ListMattersResponse page;
-      grpc::ClientContext context;
-      Prepare(context);
-      DUBAN_RETURN_IF_ERROR(FromGrpc(stub_->ListMatters(&context, request, &page)));
-      for (const rv1::Matter& matter : page.matters()) {
-        if (matter.supervising_leader_id() == person_id) ids.push_back(matter.id());
-      }
-      request.set_page_token(page.next_page_token());
-    } while (!request.page_token().empty());
-    return ids;
+    return duban::MattersSupervisedBy(*stub_, person_id, prepare_);
   }
 
  private:
-  void Prepare(grpc::ClientContext& context) {
-    context.set_deadline(absl::ToChronoTime(SystemClock::Get()->Now() + kCallTimeout));
-    if (token_) {
-      const std::string token = token_();
-      if (!token.empty()) AttachToken(context, token);
-    }
-  }
-
   std::shared_ptr<rv1::RegistryService::StubInterface> stub_;
-  std::function<std::string()> token_;
+  const PrepareRegistryCall prepare_;
 };
 
 }  // namespace

@@ -8,9 +8,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "common/clock.h"
 #include "common/testing/test_db.h"
 #include "common/time_util.h"
+#include "common/validation.h"
 #include "services/registry/registry.h"
 #include "services/registry/test_files.h"
 
@@ -354,6 +356,72 @@ TEST_F(RegistryStoreTest, WorkCalendarAnswersWorkingDays) {
   EXPECT_EQ(added->date().month(), 10);
   EXPECT_EQ(added->date().day(), 10);
   EXPECT_EQ(added->skipped_size(), 7);
+}
+
+TEST_F(RegistryStoreTest, OversizedNamesAndReasonsAreRefusedNamingTheFieldAndWriteNothing) {
+  ASSERT_TRUE(ImportMatters(Example("dispatch_matters.csv")).ok());
+  v1::AssignLiaisonRequest assign;
+  assign.set_request_id("assign-long");
+  assign.set_unit_id(UnitId("科技局"));
+  assign.set_person_name(std::string(300, 'x'));
+  auto refused = registry_->AssignLiaison(Admin(), assign);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.status().message(), "person_name: at most 100 characters (got 300)");
+
+  v1::CreatePersonRequest person;
+  person.set_request_id("person-long");
+  person.set_name("新人");
+  person.set_phone(std::string(65, '1'));
+  EXPECT_EQ(registry_->CreatePerson(Admin(), person).status().message(),
+            "phone: at most 64 characters (got 65)");
+
+  v1::CreateUnitRequest unit;
+  unit.set_request_id("unit-long");
+  unit.set_name(std::string(101, 'x'));
+  EXPECT_EQ(registry_->CreateUnit(Admin(), unit).status().message(),
+            "name: at most 100 characters (got 101)");
+
+  auto imported =
+      ImportLiaisons(absl::StrCat("单位,联络员,联系电话\n科技局,", std::string(101, 'x'), ",1\n"));
+  EXPECT_EQ(imported.status().message(), "csv: line 2: name: at most 100 characters (got 101)");
+
+  v1::GetLiaisonRequest get;
+  get.set_unit_id(UnitId("科技局"));
+  EXPECT_FALSE(registry_->GetLiaison(get)->has_term());
+}
+
+TEST_F(RegistryStoreTest, AReasonOfTwoThousandCharactersIsKept) {
+  ASSERT_TRUE(ImportMatters(Example("dispatch_matters.csv")).ok());
+  ASSERT_TRUE(ImportLiaisons(Example("unit_liaisons.csv")).ok());
+  std::string reason;
+  for (size_t i = 0; i < kMaxContentChars; ++i) reason += "调";
+  v1::AssignLiaisonRequest assign;
+  assign.set_request_id("assign-reason");
+  assign.set_unit_id(UnitId("科技局"));
+  assign.set_person_name("新人");
+  assign.set_reason(reason);
+  auto replaced = registry_->AssignLiaison(Admin(), assign);
+  ASSERT_TRUE(replaced.ok()) << replaced.status();
+  EXPECT_EQ(replaced->term().reason(), reason);
+
+  assign.set_request_id("assign-reason-2");
+  assign.set_person_name("又一人");
+  assign.set_reason(reason + "调");
+  EXPECT_EQ(registry_->AssignLiaison(Admin(), assign).status().message(),
+            "reason: at most 2000 characters (got 2001)");
+}
+
+TEST_F(RegistryStoreTest, DatesOutsideTheSaneRangeAreRefusedNamingTheField) {
+  v1::GetLiaisonRequest get;
+  get.set_unit_id("u-any");
+  get.mutable_as_of()->set_seconds(253402221600);
+  EXPECT_EQ(registry_->GetLiaison(get).status().message(),
+            "as_of: must fall in the years 2000 to 2199");
+
+  v1::IsWorkingDayRequest day;
+  *day.mutable_date() = ToProto(absl::CivilDay(9999, 12, 31));
+  EXPECT_EQ(registry_->IsWorkingDay(day).status().message(),
+            "date: must fall in the years 2000 to 2199 (got 9999)");
 }
 
 }  // namespace

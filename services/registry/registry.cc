@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "common/time_util.h"
+#include "common/validation.h"
 #include "services/registry/names.h"
 #include "services/registry/registry_internal.h"
 #include "services/registry/registry_policies.h"
@@ -65,10 +66,12 @@ absl::StatusOr<v1::CreateUnitResponse> Registry::CreateUnit(const Caller& caller
                                                             const v1::CreateUnitRequest& request) {
   const std::string name = NormalizeUnitName(request.name());
   if (name.empty()) return InvalidField("name", "required");
+  DUBAN_RETURN_IF_ERROR(CheckText("name", name, kMaxNameChars, TextLines::kSingle));
   std::vector<std::string> aliases;
   for (const std::string& alias : request.aliases()) {
     std::string normalized = NormalizeUnitName(alias);
     if (normalized.empty()) return InvalidField("aliases", "an alias is empty");
+    DUBAN_RETURN_IF_ERROR(CheckText("aliases", normalized, kMaxNameChars, TextLines::kSingle));
     aliases.push_back(std::move(normalized));
   }
   v1::CreateUnitResponse response;
@@ -135,6 +138,10 @@ absl::StatusOr<v1::CreatePersonResponse> Registry::CreatePerson(
     const Caller& caller, const v1::CreatePersonRequest& request) {
   const std::string name = NormalizePersonName(request.name());
   if (name.empty()) return InvalidField("name", "required");
+  DUBAN_RETURN_IF_ERROR(CheckText("name", name, kMaxNameChars, TextLines::kSingle));
+  DUBAN_RETURN_IF_ERROR(CheckText("phone", request.phone(), kMaxPhoneChars, TextLines::kSingle));
+  DUBAN_RETURN_IF_ERROR(
+      CheckText("oa_subject", request.oa_subject(), kMaxTitleChars, TextLines::kSingle));
   v1::CreatePersonResponse response;
   DUBAN_RETURN_IF_ERROR(store_->Change(
       kCreatePerson, request.request_id(), caller.subject(), request, &response,

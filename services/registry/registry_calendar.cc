@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "common/time_util.h"
+#include "common/validation.h"
 #include "services/registry/registry.h"
 #include "services/registry/registry_internal.h"
 #include "services/registry/registry_policies.h"
@@ -51,6 +52,11 @@ absl::StatusOr<v1::ImportWorkCalendarResponse> Registry::ImportWorkCalendar(
     const Caller& caller, const v1::ImportWorkCalendarRequest& request) {
   DUBAN_ASSIGN_OR_RETURN(std::vector<CalendarRow> rows, ReadCalendarSheet(request.csv()));
   if (rows.empty()) return absl::InvalidArgumentError("csv: no days below the header");
+  for (const CalendarRow& row : rows) {
+    const std::string line = absl::StrCat("csv: line ", row.line, ": ");
+    DUBAN_RETURN_IF_ERROR(CheckDay(line + "date", row.day));
+    DUBAN_RETURN_IF_ERROR(CheckText(line + "name", row.name, kMaxNameChars, TextLines::kSingle));
+  }
   v1::ImportWorkCalendarResponse response;
   DUBAN_RETURN_IF_ERROR(store_->Change(
       kImportWorkCalendar, request.request_id(), caller.subject(), request, &response,
@@ -76,6 +82,8 @@ absl::StatusOr<v1::ImportWorkCalendarResponse> Registry::ImportWorkCalendar(
 
 absl::StatusOr<v1::ListCalendarDaysResponse> Registry::ListCalendarDays(
     const v1::ListCalendarDaysRequest& request) {
+  DUBAN_RETURN_IF_ERROR(CheckDate("from", request.from()));
+  DUBAN_RETURN_IF_ERROR(CheckDate("to", request.to()));
   DUBAN_ASSIGN_OR_RETURN(absl::CivilDay from, FromProto(request.from(), "from"));
   DUBAN_ASSIGN_OR_RETURN(absl::CivilDay to, FromProto(request.to(), "to"));
   if (to < from) return InvalidField("to", "before from");
@@ -91,6 +99,7 @@ absl::StatusOr<v1::ListCalendarDaysResponse> Registry::ListCalendarDays(
 
 absl::StatusOr<v1::IsWorkingDayResponse> Registry::IsWorkingDay(
     const v1::IsWorkingDayRequest& request) {
+  DUBAN_RETURN_IF_ERROR(CheckDate("date", request.date()));
   DUBAN_ASSIGN_OR_RETURN(absl::CivilDay day, FromProto(request.date(), "date"));
   v1::IsWorkingDayResponse response;
   DUBAN_RETURN_IF_ERROR(store_->Read([&](RegistryTransaction& tx) -> absl::Status {
@@ -104,6 +113,7 @@ absl::StatusOr<v1::IsWorkingDayResponse> Registry::IsWorkingDay(
 
 absl::StatusOr<v1::AddWorkingDaysResponse> Registry::AddWorkingDays(
     const v1::AddWorkingDaysRequest& request) {
+  DUBAN_RETURN_IF_ERROR(CheckDate("date", request.date()));
   DUBAN_ASSIGN_OR_RETURN(absl::CivilDay start, FromProto(request.date(), "date"));
   const int days = request.days();
   if (days > 1000 || days < -1000) return InvalidField("days", "at most 1000 either way");

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "common/time_util.h"
+#include "common/validation.h"
 #include "services/registry/names.h"
 #include "services/registry/registry.h"
 #include "services/registry/registry_internal.h"
@@ -110,6 +111,9 @@ absl::StatusOr<v1::AssignLiaisonResponse> Registry::AssignLiaison(
   if (request.person_id().empty() && name.empty()) {
     return InvalidField("person_id", "give a person_id or a person_name");
   }
+  DUBAN_RETURN_IF_ERROR(CheckText("person_name", name, kMaxNameChars, TextLines::kSingle));
+  DUBAN_RETURN_IF_ERROR(CheckText("phone", request.phone(), kMaxPhoneChars, TextLines::kSingle));
+  DUBAN_RETURN_IF_ERROR(CheckText("reason", request.reason(), kMaxContentChars));
   v1::AssignLiaisonResponse response;
   DUBAN_RETURN_IF_ERROR(store_->Change(
       kAssignLiaison, request.request_id(), caller.subject(), request, &response,
@@ -136,6 +140,7 @@ absl::StatusOr<v1::AssignLiaisonResponse> Registry::AssignLiaison(
 }
 
 absl::StatusOr<v1::GetLiaisonResponse> Registry::GetLiaison(const v1::GetLiaisonRequest& request) {
+  if (request.has_as_of()) DUBAN_RETURN_IF_ERROR(CheckTimestamp("as_of", request.as_of()));
   const absl::Time at = request.has_as_of() ? FromProto(request.as_of()) : Now();
   v1::GetLiaisonResponse response;
   DUBAN_RETURN_IF_ERROR(store_->Read([&](RegistryTransaction& tx) -> absl::Status {
@@ -177,6 +182,13 @@ absl::StatusOr<v1::ListLiaisonTermsResponse> Registry::ListLiaisonTerms(
 absl::StatusOr<v1::ImportLiaisonsResponse> Registry::ImportLiaisons(
     const Caller& caller, const v1::ImportLiaisonsRequest& request) {
   DUBAN_ASSIGN_OR_RETURN(std::vector<LiaisonRow> rows, ReadLiaisonSheet(request.csv()));
+  DUBAN_RETURN_IF_ERROR(CheckText("reason", request.reason(), kMaxContentChars));
+  for (const LiaisonRow& row : rows) {
+    const std::string line = absl::StrCat("csv: line ", row.line, ": ");
+    DUBAN_RETURN_IF_ERROR(CheckText(line + "unit", row.unit, kMaxNameChars, TextLines::kSingle));
+    DUBAN_RETURN_IF_ERROR(CheckText(line + "name", row.name, kMaxNameChars, TextLines::kSingle));
+    DUBAN_RETURN_IF_ERROR(CheckText(line + "phone", row.phone, kMaxPhoneChars, TextLines::kSingle));
+  }
   v1::ImportLiaisonsResponse response;
   DUBAN_RETURN_IF_ERROR(store_->Change(
       kImportLiaisons, request.request_id(), caller.subject(), request, &response,

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "common/time_util.h"
+#include "common/validation.h"
 #include "services/registry/names.h"
 #include "services/registry/registry.h"
 #include "services/registry/registry_internal.h"
@@ -228,7 +229,10 @@ class MatterImport {
 // the current one. INVALID_ARGUMENT naming the field for one that does not exist.
 absl::StatusOr<int64_t> VersionOf(RegistryTransaction& tx, int64_t version,
                                   const google::protobuf::Timestamp* as_of) {
-  if (as_of != nullptr) return tx.VersionAt(FromProto(*as_of));
+  if (as_of != nullptr) {
+    DUBAN_RETURN_IF_ERROR(CheckTimestamp("as_of", *as_of));
+    return tx.VersionAt(FromProto(*as_of));
+  }
   DUBAN_ASSIGN_OR_RETURN(std::optional<v1::RegistryVersion> current, tx.CurrentVersion(false));
   const int64_t current_number = current ? current->version() : 0;
   if (version == 0) return current_number;
@@ -241,9 +245,29 @@ absl::StatusOr<int64_t> VersionOf(RegistryTransaction& tx, int64_t version,
 
 }  // namespace
 
+namespace {
+
+// The text of each row within the limits of its kind, naming the line.
+absl::Status CheckMatterRows(const std::vector<MatterRow>& rows) {
+  for (const MatterRow& row : rows) {
+    const std::string line = absl::StrCat("csv: line ", row.line, ": ");
+    DUBAN_RETURN_IF_ERROR(CheckText(line + "content", row.content, kMaxContentChars));
+    std::vector<std::string> names = {row.leader, row.supervising_leader};
+    names.insert(names.end(), row.lead_units.begin(), row.lead_units.end());
+    names.insert(names.end(), row.office_liaisons.begin(), row.office_liaisons.end());
+    for (const std::string& name : names) {
+      DUBAN_RETURN_IF_ERROR(CheckText(line + "name", name, kMaxNameChars, TextLines::kSingle));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<v1::ImportMatterRegistryResponse> Registry::ImportMatterRegistry(
     const Caller& caller, const v1::ImportMatterRegistryRequest& request) {
   DUBAN_ASSIGN_OR_RETURN(std::vector<MatterRow> rows, ReadMatterSheet(request.csv()));
+  DUBAN_RETURN_IF_ERROR(CheckMatterRows(rows));
   v1::ImportMatterRegistryResponse response;
   const auto body = [&](RegistryTransaction& tx) -> absl::Status {
     MatterImport import(tx, caller, Now(), request.request_id());

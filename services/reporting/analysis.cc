@@ -1,12 +1,12 @@
 #include "services/reporting/analysis.h"
 
 #include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "common/time_util.h"
+#include "services/reporting/export/json_writer.h"
 
 namespace duban::reporting {
 namespace {
@@ -19,6 +19,12 @@ constexpr int kLateReportPoints = -5;
 constexpr int kOverdueItemPoints = -2;
 constexpr int kUrgingNoticePoints = -1;
 
+// The reasons of deductions, as the printed analysis reads them.
+constexpr char kMissingReason[] = "漏报";
+constexpr char kLateReason[] = "迟报";
+constexpr char kOverdueReason[] = "逾期未完成事项";
+constexpr char kUrgingReason[] = "催办通知";
+
 // The records behind each figure.
 struct Tally {
   std::vector<std::string> issued;
@@ -30,6 +36,14 @@ struct Tally {
   std::vector<std::string> late_reports;
   std::vector<std::string> missing_reports;
   std::vector<std::string> urging;
+
+  // Every list in id order, so that the same records always read the same.
+  void Sort() {
+    for (auto* ids : {&issued, &on_time, &late, &overdue, &extensions, &referrals, &late_reports,
+                      &missing_reports, &urging}) {
+      std::sort(ids->begin(), ids->end());
+    }
+  }
 };
 
 bool In(absl::Time t, absl::Time begin, absl::Time end) { return t >= begin && t < end; }
@@ -123,13 +137,13 @@ v1::UnitScore ScoreOf(const std::string& unit_id, const std::string& month, cons
   score.set_unit_id(unit_id);
   score.set_month(month);
   score.set_score(kStartingScore);
-  for (const auto& r : t.missing_reports) Deduct(score, kMissingReportPoints, "missing report", r);
-  for (const auto& r : t.late_reports) Deduct(score, kLateReportPoints, "late report", r);
+  for (const auto& r : t.missing_reports) Deduct(score, kMissingReportPoints, kMissingReason, r);
+  for (const auto& r : t.late_reports) Deduct(score, kLateReportPoints, kLateReason, r);
   for (const auto& id : t.overdue) {
-    Deduct(score, kOverdueItemPoints, "item overdue at month end", absl::StrCat("item:", id));
+    Deduct(score, kOverdueItemPoints, kOverdueReason, absl::StrCat("item:", id));
   }
   for (const auto& id : t.urging) {
-    Deduct(score, kUrgingNoticePoints, "urging notice", absl::StrCat("notice:", id));
+    Deduct(score, kUrgingNoticePoints, kUrgingReason, absl::StrCat("notice:", id));
   }
   return score;
 }
@@ -211,6 +225,46 @@ void CountLeaders(const AnalysisInputs& in, v1::Analysis& analysis,
       Ids({analysis.leaders_without_dispatch().begin(), analysis.leaders_without_dispatch().end()});
 }
 
+// Compact JSON of `value` with every object's keys in order (a Struct's fields are a hash map,
+// which protobuf's own printer walks in no fixed order).
+void AppendSortedJson(std::string& out, const google::protobuf::Value& value) {
+  switch (value.kind_case()) {
+    case google::protobuf::Value::kStructValue: {
+      std::map<std::string, const google::protobuf::Value*> fields;
+      for (const auto& [key, field] : value.struct_value().fields()) fields[key] = &field;
+      out.push_back('{');
+      for (auto field = fields.begin(); field != fields.end(); ++field) {
+        if (field != fields.begin()) out.push_back(',');
+        absl::StrAppend(&out, exports::JsonQuote(field->first), ":");
+        AppendSortedJson(out, *field->second);
+      }
+      out.push_back('}');
+      return;
+    }
+    case google::protobuf::Value::kListValue: {
+      out.push_back('[');
+      const auto& values = value.list_value().values();
+      for (int i = 0; i < values.size(); ++i) {
+        if (i > 0) out.push_back(',');
+        AppendSortedJson(out, values.Get(i));
+      }
+      out.push_back(']');
+      return;
+    }
+    case google::protobuf::Value::kStringValue:
+      absl::StrAppend(&out, exports::JsonQuote(value.string_value()));
+      return;
+    case google::protobuf::Value::kNumberValue:
+      absl::StrAppend(&out, value.number_value());
+      return;
+    case google::protobuf::Value::kBoolValue:
+      absl::StrAppend(&out, value.bool_value() ? "true" : "false");
+      return;
+    default:
+      absl::StrAppend(&out, "null");
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> UnitsOf(const Item& item) {
@@ -265,6 +319,17 @@ v1::Analysis ComputeAnalysis(const AnalysisInputs& in) {
     units[notice.unit_id()].urging.push_back(notice.id());
   }
 
+  totals.Sort();
+  // Units in name order (then id), scores from the lowest (then by unit name and id).
+  std::vector<std::string> unit_order;
+  for (auto& [unit_id, tally] : units) {
+    tally.Sort();
+    unit_order.push_back(unit_id);
+  }
+  std::sort(unit_order.begin(), unit_order.end(), [&](const std::string& a, const std::string& b) {
+    return std::make_pair(Name(in.unit_names, a), a) < std::make_pair(Name(in.unit_names, b), b);
+  });
+
   v1::Analysis analysis;
   analysis.set_id(absl::StrCat("analysis-", in.month));
   analysis.set_month(in.month);
@@ -279,7 +344,8 @@ v1::Analysis ComputeAnalysis(const AnalysisInputs& in) {
   auto& fields = *detail.mutable_fields();
   fields["month"].set_string_value(in.month);
   auto* unit_list = fields["units"].mutable_list_value();
-  for (const auto& [unit_id, tally] : units) {
+  for (const std::string& unit_id : unit_order) {
+    const Tally& tally = units.at(unit_id);
     *analysis.add_units() = UnitLine(unit_id, Name(in.unit_names, unit_id), tally);
     *analysis.add_scores() = ScoreOf(unit_id, in.month, tally);
     google::protobuf::Struct entry = TallyJson(tally);
@@ -287,40 +353,33 @@ v1::Analysis ComputeAnalysis(const AnalysisInputs& in) {
     (*entry.mutable_fields())["unit_name"].set_string_value(Name(in.unit_names, unit_id));
     *unit_list->add_values()->mutable_struct_value() = std::move(entry);
   }
+  std::stable_sort(
+      analysis.mutable_scores()->begin(), analysis.mutable_scores()->end(),
+      [](const v1::UnitScore& a, const v1::UnitScore& b) { return a.score() < b.score(); });
   CountLeaders(in, analysis, detail);
 
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
+  google::protobuf::Value root;
+  *root.mutable_struct_value() = std::move(detail);
   std::string json;
-  (void)google::protobuf::util::MessageToJsonString(detail, &json, options);
+  AppendSortedJson(json, root);
   analysis.set_detail_json(std::move(json));
   return analysis;
 }
 
-v1::Analysis VisibleAnalysis(const Caller& caller, v1::Analysis analysis) {
-  if (caller.ReadsEverything()) return analysis;
-  const std::vector<std::string> own = caller.LiaisonUnits();
-  const std::set<std::string> mine(own.begin(), own.end());
-  v1::Analysis visible;
-  visible.set_id(analysis.id());
-  visible.set_month(analysis.month());
-  visible.set_issued(analysis.issued());
-  *visible.mutable_issued_at() = analysis.issued_at();
-  for (auto& line : *analysis.mutable_units()) {
-    if (mine.count(line.unit_id()) > 0) *visible.add_units() = std::move(line);
-  }
-  for (auto& score : *analysis.mutable_scores()) {
-    if (mine.count(score.unit_id()) > 0) *visible.add_scores() = std::move(score);
-  }
-  return visible;
+absl::Status MayReadAnalysis(const Caller& caller) {
+  if (caller.ReadsEverything()) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat(caller.subject(),
+                   " may not read the monthly analysis, a district-wide document; a unit "
+                   "liaison reads their unit's score and deductions through GetScores"));
 }
 
 std::vector<v1::UnitScore> VisibleScores(const Caller& caller, const v1::Analysis& analysis,
                                          const std::string& unit_id) {
-  const v1::Analysis visible = VisibleAnalysis(caller, analysis);
   std::vector<v1::UnitScore> scores;
-  for (const auto& score : visible.scores()) {
-    if (unit_id.empty() || score.unit_id() == unit_id) scores.push_back(score);
+  for (const auto& score : analysis.scores()) {
+    if (!unit_id.empty() && score.unit_id() != unit_id) continue;
+    if (caller.ReadsEverything() || caller.IsLiaisonOf(score.unit_id())) scores.push_back(score);
   }
   return scores;
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
 #include "duban/minutes/v1/minutes.pb.h"
@@ -69,14 +70,21 @@ struct AnalysisInputs {
 // - scores per unit from 100: -10 per missing report, -5 per late report, -2
 //   per item overdue at the month's end, -1 per urging notice.
 // detail_json lists the ids behind every figure. Ids are "analysis-<month>".
+// Every list is in a fixed order: units by name (then id), scores by score
+// ascending (then unit name and id), leaders by id, record ids sorted, and
+// detail_json's keys sorted.
+// Deduction reasons are Chinese: 漏报, 迟报, 逾期未完成事项, 催办通知.
 v1::Analysis ComputeAnalysis(const AnalysisInputs& inputs);
 
-// The analysis as `caller` may see it: whole for those who read everything;
-// for a unit liaison only their units' lines and scores, with no totals, no
-// leaders' lines and no detail of other units.
-v1::Analysis VisibleAnalysis(const Caller& caller, v1::Analysis analysis);
+// OK for those who read everything. The analysis is a district-wide
+// document: anyone else (a unit liaison among them) gets PERMISSION_DENIED
+// rather than a copy with figures missing; unit liaisons read their units'
+// scores through VisibleScores.
+absl::Status MayReadAnalysis(const Caller& caller);
 
-// Scores `caller` may see, of `unit_id` only when set.
+// Scores `caller` may see (all for those who read everything, else those of
+// the units the caller is liaison of), of `unit_id` only when set, in the
+// analysis's order.
 std::vector<v1::UnitScore> VisibleScores(const Caller& caller, const v1::Analysis& analysis,
                                          const std::string& unit_id);
 

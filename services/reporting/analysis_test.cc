@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
 #include "common/testing/callers.h"
 #include "common/time_util.h"
 
@@ -127,42 +130,81 @@ TEST(AnalysisTest, TotalsCountEachItemOnce) {
 TEST(AnalysisTest, PerUnitTablesCountAnItemForEachOfItsUnits) {
   const v1::Analysis analysis = ComputeAnalysis(October());
   ASSERT_EQ(analysis.units_size(), 3);
-  const v1::UnitAnalysis& a = analysis.units(0);
+  // By unit name: 乙局, 应急局, 甲局.
+  const v1::UnitAnalysis& b = analysis.units(0);
+  EXPECT_EQ(b.unit_id(), "u-b");
+  EXPECT_EQ(b.items_issued(), 2);
+  EXPECT_EQ(b.items_completed_on_time(), 2);
+  EXPECT_EQ(b.referrals(), 1);
+  EXPECT_EQ(b.missing_reports(), 1);
+  const v1::UnitAnalysis& yj = analysis.units(1);
+  EXPECT_EQ(yj.unit_id(), "u-yj");
+  EXPECT_EQ(yj.items_open_overdue(), 1);
+  EXPECT_EQ(yj.late_reports(), 1);
+  EXPECT_EQ(yj.urging_notices(), 1);
+  const v1::UnitAnalysis& a = analysis.units(2);
   EXPECT_EQ(a.unit_name(), "甲局");
   EXPECT_EQ(a.items_issued(), 2);
   EXPECT_EQ(a.items_completed_on_time(), 1);
   EXPECT_EQ(a.items_completed_late(), 1);
   EXPECT_EQ(a.extensions_approved(), 1);
   EXPECT_DOUBLE_EQ(a.on_time_rate(), 50.0);
-  const v1::UnitAnalysis& b = analysis.units(1);
-  EXPECT_EQ(b.unit_id(), "u-b");
-  EXPECT_EQ(b.items_issued(), 2);
-  EXPECT_EQ(b.items_completed_on_time(), 2);
-  EXPECT_EQ(b.referrals(), 1);
-  EXPECT_EQ(b.missing_reports(), 1);
-  const v1::UnitAnalysis& yj = analysis.units(2);
-  EXPECT_EQ(yj.unit_id(), "u-yj");
-  EXPECT_EQ(yj.items_open_overdue(), 1);
-  EXPECT_EQ(yj.late_reports(), 1);
-  EXPECT_EQ(yj.urging_notices(), 1);
 }
 
-TEST(AnalysisTest, ScoresDeductWithTheirRecords) {
+TEST(AnalysisTest, ScoresDeductWithTheirRecordsAndChineseReasons) {
   const v1::Analysis analysis = ComputeAnalysis(October());
-  ASSERT_EQ(analysis.scores_size(), 3);
-  EXPECT_EQ(analysis.scores(0).score(), 100);
-  EXPECT_EQ(analysis.scores(1).unit_id(), "u-b");
-  EXPECT_EQ(analysis.scores(1).score(), 89);
-  const v1::UnitScore& yj = analysis.scores(2);
-  EXPECT_EQ(yj.score(), 92);
+  std::vector<std::string> order;
+  for (const auto& score : analysis.scores()) {
+    order.push_back(absl::StrCat(score.unit_id(), " ", score.score()));
+  }
+  // From the lowest score.
+  EXPECT_THAT(order, ElementsAre("u-b 89", "u-yj 92", "u-a 100"));
+  const v1::UnitScore& b = analysis.scores(0);
+  ASSERT_EQ(b.deductions_size(), 2);
+  EXPECT_EQ(b.deductions(0).reason(), "漏报");
+  EXPECT_EQ(b.deductions(0).points(), -10);
+  EXPECT_EQ(b.deductions(0).record(), "report:u-b@2026-10-2");
+  EXPECT_EQ(b.deductions(1).reason(), "催办通知");
+  EXPECT_EQ(b.deductions(1).record(), "notice:n-2");
+  const v1::UnitScore& yj = analysis.scores(1);
   ASSERT_EQ(yj.deductions_size(), 3);
   EXPECT_EQ(yj.deductions(0).points(), -5);
+  EXPECT_EQ(yj.deductions(0).reason(), "迟报");
   EXPECT_EQ(yj.deductions(0).record(), "report:rp-yj");
   EXPECT_EQ(yj.deductions(1).points(), -2);
+  EXPECT_EQ(yj.deductions(1).reason(), "逾期未完成事项");
   EXPECT_EQ(yj.deductions(1).record(), "item:it-c");
   EXPECT_EQ(yj.deductions(2).points(), -1);
+  EXPECT_EQ(yj.deductions(2).reason(), "催办通知");
   EXPECT_EQ(yj.deductions(2).record(), "notice:n-1");
-  EXPECT_EQ(analysis.scores(1).deductions(0).record(), "report:u-b@2026-10-2");
+}
+
+TEST(AnalysisTest, ScoresOfEqualValueFollowTheUnitName) {
+  AnalysisInputs in = October();
+  in.urging_notices = {};
+  in.periods = {};
+  in.items = {};
+  in.unit_names = {{"u-a", "甲局"}, {"u-b", "乙局"}, {"u-yj", "应急局"}};
+  in.urging_notices = {Urging("n-3", "u-a"), Urging("n-4", "u-yj"), Urging("n-5", "u-b")};
+  const v1::Analysis analysis = ComputeAnalysis(in);
+  std::vector<std::string> order;
+  for (const auto& score : analysis.scores()) order.push_back(score.unit_id());
+  EXPECT_THAT(order, ElementsAre("u-b", "u-yj", "u-a"));
+}
+
+TEST(AnalysisTest, TheSameRecordsInAnotherOrderGiveTheSameAnalysis) {
+  const AnalysisInputs in = October();
+  AnalysisInputs reversed = in;
+  std::reverse(reversed.items.begin(), reversed.items.end());
+  std::reverse(reversed.urging_notices.begin(), reversed.urging_notices.end());
+  std::reverse(reversed.leaders.begin(), reversed.leaders.end());
+  reversed.urging_notices.push_back(Urging("n-0", "u-yj"));
+  AnalysisInputs with_extra = in;
+  with_extra.urging_notices.insert(with_extra.urging_notices.begin(), Urging("n-0", "u-yj"));
+  const v1::Analysis first = ComputeAnalysis(with_extra);
+  const v1::Analysis second = ComputeAnalysis(reversed);
+  EXPECT_EQ(first.SerializeAsString(), second.SerializeAsString());
+  EXPECT_THAT(first.detail_json(), HasSubstr("\"urging_notices\":[\"n-0\",\"n-1\"]"));
 }
 
 TEST(AnalysisTest, LeadersLinesAndDetailNameTheRecords) {
@@ -178,17 +220,21 @@ TEST(AnalysisTest, LeadersLinesAndDetailNameTheRecords) {
   EXPECT_THAT(analysis.detail_json(), HasSubstr("\"extensions_approved\":[\"it-d/ext-1\"]"));
 }
 
-TEST(AnalysisTest, AUnitLiaisonSeesOnlyTheirUnitAndNoTotals) {
-  const v1::Analysis visible =
-      VisibleAnalysis(testing::UnitLiaisonCaller("u-yj"), ComputeAnalysis(October()));
-  EXPECT_EQ(visible.items_issued(), 0);
-  EXPECT_EQ(visible.items_open_overdue(), 0);
-  EXPECT_EQ(visible.leaders_size(), 0);
-  EXPECT_EQ(visible.detail_json(), "");
-  ASSERT_EQ(visible.units_size(), 1);
-  EXPECT_EQ(visible.units(0).unit_id(), "u-yj");
-  ASSERT_EQ(visible.scores_size(), 1);
-  EXPECT_EQ(visible.scores(0).score(), 92);
+TEST(AnalysisTest, OnlyThoseWhoReadEverythingReadTheAnalysis) {
+  EXPECT_EQ(MayReadAnalysis(testing::UnitLiaisonCaller("u-yj")).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(MayReadAnalysis(testing::ServiceCaller("service:supervision")).ok());
+}
+
+TEST(AnalysisTest, AUnitLiaisonReadsTheScoresOfTheirUnitOnly) {
+  const v1::Analysis analysis = ComputeAnalysis(October());
+  const std::vector<v1::UnitScore> scores =
+      VisibleScores(testing::UnitLiaisonCaller("u-yj"), analysis, "");
+  ASSERT_EQ(scores.size(), 1u);
+  EXPECT_EQ(scores[0].unit_id(), "u-yj");
+  EXPECT_EQ(scores[0].score(), 92);
+  EXPECT_EQ(scores[0].deductions_size(), 3);
+  EXPECT_TRUE(VisibleScores(testing::UnitLiaisonCaller("u-yj"), analysis, "u-b").empty());
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "common/time_util.h"
+#include "services/reporting/export/cell_text.h"
 
 namespace duban::reporting {
 namespace {
@@ -15,6 +16,22 @@ using supervision::v1::SupervisionCase;
 bool OpenAt(const SupervisionCase& c, absl::Time t) {
   if (FromProto(c.opened_at()) >= t) return false;
   return !c.has_closed_at() || FromProto(c.closed_at()) >= t;
+}
+
+// The highest of reminder, urging and supervision the case reached before `end`.
+common::v1::Rung HighestRungBefore(const SupervisionCase& c, absl::Time end) {
+  common::v1::Rung highest = common::v1::RUNG_UNSPECIFIED;
+  for (const auto& record : c.rungs()) {
+    if (record.rung() == common::v1::RUNG_CIRCULAR || FromProto(record.at()) >= end) continue;
+    highest = std::max(highest, record.rung());
+  }
+  return highest;
+}
+
+// The case's label as the circular prints it: the unit's name where its id would show.
+std::string CaseLabel(const SupervisionCase& c, const std::string& unit_name) {
+  if (unit_name.empty() || unit_name == c.unit_id()) return c.label();
+  return absl::StrReplaceAll(c.label(), {{c.unit_id(), unit_name}});
 }
 
 std::string CsvCell(const std::string& text) {
@@ -71,13 +88,15 @@ std::vector<v1::CircularEntry> GroupCircular(
       entry.add_overdue_item_contents(content == item_contents.end() ? c.label() : content->second);
     }
     entry.add_case_ids(c.id());
-    entry.add_case_labels(c.label());
+    entry.add_case_labels(CaseLabel(c, entry.unit_name()));
+    entry.add_case_rungs(HighestRungBefore(c, end));
   }
 
   std::vector<v1::CircularEntry> entries;
   for (auto& [unit_id, entry] : by_unit) entries.push_back(std::move(entry));
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const auto& a, const auto& b) { return a.unit_name() < b.unit_name(); });
+  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.unit_name(), a.unit_id()) < std::tie(b.unit_name(), b.unit_id());
+  });
   return entries;
 }
 
@@ -104,7 +123,12 @@ void AddReportsAndItems(std::vector<v1::CircularEntry>& entries,
       entry_of(unit).add_missing_period_ids(period.period.id());
     }
   }
-  for (const tasks::v1::Item& item : overdue_items) {
+  std::vector<const tasks::v1::Item*> by_id;
+  for (const tasks::v1::Item& item : overdue_items) by_id.push_back(&item);
+  std::sort(by_id.begin(), by_id.end(),
+            [](const auto* a, const auto* b) { return a->id() < b->id(); });
+  for (const tasks::v1::Item* each : by_id) {
+    const tasks::v1::Item& item = *each;
     for (const std::string& unit : UnitsOf(item)) {
       v1::CircularEntry& entry = entry_of(unit);
       const auto& named = entry.overdue_item_ids();
@@ -116,8 +140,9 @@ void AddReportsAndItems(std::vector<v1::CircularEntry>& entries,
 
   entries.clear();
   for (auto& [unit_id, entry] : by_unit) entries.push_back(std::move(entry));
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const auto& a, const auto& b) { return a.unit_name() < b.unit_name(); });
+  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.unit_name(), a.unit_id()) < std::tie(b.unit_name(), b.unit_id());
+  });
 }
 
 std::string CircularCsv(const v1::Circular& circular) {
@@ -135,8 +160,10 @@ std::string CircularCsv(const v1::Circular& circular) {
                    i < entry.overdue_item_contents_size() ? entry.overdue_item_contents(i) : ""});
     }
     for (int i = 0; i < entry.case_ids_size(); ++i) {
-      AddRow(csv, {circular.month(), entry.unit_name(), "督办", entry.case_ids(i),
-                   i < entry.case_labels_size() ? entry.case_labels(i) : ""});
+      const common::v1::Rung rung =
+          i < entry.case_rungs_size() ? entry.case_rungs(i) : common::v1::RUNG_UNSPECIFIED;
+      AddRow(csv, {circular.month(), entry.unit_name(), exports::CaseRungText(rung),
+                   entry.case_ids(i), i < entry.case_labels_size() ? entry.case_labels(i) : ""});
     }
   }
   return csv;

@@ -30,7 +30,8 @@ std::vector<std::string> OverdueItemIds(const std::vector<supervision::v1::Super
 // Groups the covered cases per unit, ordered by unit name then id: ITEM cases
 // open at month end become overdue items (content from `item_contents`,
 // keyed by item id, else the case label); every covered case is listed with
-// its label. Unit names come from `unit_names` (else the id). Late and
+// its label (the unit's name in place of its id) and the highest rung it
+// reached before `end`. Unit names come from `unit_names` (else the id). Late and
 // missing reports come with AddReportsAndItems. Pure.
 std::vector<v1::CircularEntry> GroupCircular(
     const std::vector<supervision::v1::SupervisionCase>& cases, absl::Time begin, absl::Time end,
@@ -40,7 +41,8 @@ std::vector<v1::CircularEntry> GroupCircular(
 // Adds to `entries` the units late and missing (as of `now`) in `periods`,
 // and `overdue_items` (tasks' items overdue at the month's end) under each of
 // their units, skipping items already named; a unit not yet named gets an
-// entry. Keeps the entries ordered by unit name. Pure.
+// entry. Keeps the entries ordered by unit name (then id), overdue items
+// added in id order. Pure.
 void AddReportsAndItems(std::vector<v1::CircularEntry>& entries,
                         const std::vector<PeriodReports>& periods, absl::Time now,
                         const std::vector<tasks::v1::Item>& overdue_items,

@@ -59,6 +59,47 @@ TEST(CircularDraftTest, GroupsOverdueItemsAndCasesPerUnit) {
   EXPECT_TRUE(entries[1].late_period_ids().empty());
 }
 
+void AddRung(SupervisionCase& c, common::v1::Rung rung, absl::Time at) {
+  supervision::v1::RungRecord* record = c.add_rungs();
+  record->set_rung(rung);
+  *record->mutable_at() = ToProto(at);
+}
+
+TEST(CircularDraftTest, EachCaseCarriesTheHighestRungReachedByTheMonthsEnd) {
+  // Urged only: stays 催办 even once the circular names it.
+  SupervisionCase urged =
+      Case("c1", "u-ns", common::v1::SUBJECT_KIND_DRAFT, "ev-1", kBegin + 15 * kDay);
+  AddRung(urged, common::v1::RUNG_REMINDER, kBegin + 12 * kDay);
+  AddRung(urged, common::v1::RUNG_URGING, kBegin + 15 * kDay);
+  AddRung(urged, common::v1::RUNG_CIRCULAR, kEnd + 2 * kDay);
+  // Raised to the supervision group in the month.
+  SupervisionCase raised =
+      Case("c2", "u-ns", common::v1::SUBJECT_KIND_ITEM, "doc-1-1", kBegin + 10 * kDay);
+  AddRung(raised, common::v1::RUNG_URGING, kBegin + 10 * kDay);
+  AddRung(raised, common::v1::RUNG_SUPERVISION, kBegin + 13 * kDay);
+  // Urged at the month's end, raised only in the next month.
+  SupervisionCase later = Case("c3", "u-ns", common::v1::SUBJECT_KIND_ITEM, "doc-1-2", kEnd - kDay);
+  AddRung(later, common::v1::RUNG_URGING, kEnd - kDay);
+  AddRung(later, common::v1::RUNG_SUPERVISION, kEnd + 3 * kDay);
+
+  const auto entries = GroupCircular({later, urged, raised}, kBegin, kEnd, {}, {});
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_THAT(entries[0].case_ids(), ElementsAre("c1", "c2", "c3"));
+  EXPECT_THAT(
+      entries[0].case_rungs(),
+      ElementsAre(common::v1::RUNG_URGING, common::v1::RUNG_SUPERVISION, common::v1::RUNG_URGING));
+}
+
+TEST(CircularDraftTest, CaseLabelsNameTheUnitRatherThanItsId) {
+  SupervisionCase report = Case("c1", "unit-06085156a5", common::v1::SUBJECT_KIND_REPORT,
+                                "unit-06085156a5@2026-10-2", kBegin + 19 * kDay);
+  report.set_label("report of unit-06085156a5 for period 2026-10-2");
+  const auto entries = GroupCircular({report}, kBegin, kEnd, {}, {{"unit-06085156a5", "发改局"}});
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].unit_name(), "发改局");
+  EXPECT_THAT(entries[0].case_labels(), ElementsAre("report of 发改局 for period 2026-10-2"));
+}
+
 TEST(CircularDraftTest, ClosedItemCaseOpenedInTheMonthIsACaseNotAnOverdueItem) {
   const std::vector<SupervisionCase> cases = {
       Case("c1", "u", common::v1::SUBJECT_KIND_ITEM, "i", kBegin + kDay, kBegin + 2 * kDay)};
@@ -111,6 +152,21 @@ TEST(CircularDraftTest, AddsLateMissingAndOverdueItemsFromTasksOncePerUnit) {
   EXPECT_THAT(entries[1].case_ids(), ElementsAre("c1"));
   EXPECT_EQ(entries[2].unit_name(), "教育局");
   EXPECT_THAT(entries[2].missing_period_ids(), ElementsAre("2026-10-2"));
+}
+
+TEST(CircularDraftTest, OverdueItemsFromTasksAreAddedInIdOrderWhateverTheirOrder) {
+  auto item = [](const std::string& id) {
+    tasks::v1::Item overdue;
+    overdue.set_id(id);
+    overdue.set_lead_unit_id("u-yj");
+    overdue.set_content("内容 " + id);
+    return overdue;
+  };
+  std::vector<v1::CircularEntry> entries;
+  AddReportsAndItems(entries, {}, kEnd, {item("doc-3-1"), item("doc-1-2"), item("doc-2-1")},
+                     {{"u-yj", "应急局"}});
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_THAT(entries[0].overdue_item_ids(), ElementsAre("doc-1-2", "doc-2-1", "doc-3-1"));
 }
 
 TEST(CircularDraftTest, CsvStartsWithAByteOrderMarkAndQuotesCells) {

@@ -1,7 +1,9 @@
 // duban-reporting: periods, reports, the office digest, the circular, the
 // monthly analysis, scores and exports.
 #include "common/auth.h"
+#include "common/calendar/period_flags.h"
 #include "common/calendar/registry_calendar.h"
+#include "common/log.h"
 #include "common/runtime.h"
 #include "services/reporting/migrations.h"
 #include "services/reporting/period_source.h"
@@ -25,11 +27,18 @@ int main(int argc, char** argv) {
   peers.minutes = minutes::v1::MinutesService::NewStub(runtime.Channel("minutes"));
   std::unique_ptr<reporting::ReportingSources> sources =
       reporting::NewGrpcReportingSources(std::move(peers));
+  // The same period rules as the scheduler's: the flags are defined once.
+  absl::StatusOr<calendar::PeriodRules> period_rules = calendar::PeriodRulesFromFlags();
+  if (!period_rules.ok()) {
+    Log(LogLevel::kError, "config_invalid",
+        {{"error", std::string(period_rules.status().message())}});
+    return 1;
+  }
   calendar::RegistryCalendar work_calendar(
       registry::v1::RegistryService::NewStub(runtime.Channel("registry")), &runtime.clock());
   std::unique_ptr<reporting::PeriodSource> periods = reporting::NewCalendarPeriodSource(
-      &work_calendar, [&work_calendar] { return work_calendar.Refresh().status(); },
-      runtime.zone());
+      &work_calendar, [&work_calendar] { return work_calendar.Refresh().status(); }, runtime.zone(),
+      *period_rules);
   reporting::ReportingWorkflow workflow(&runtime.pool(), &runtime.clock(), runtime.zone(),
                                         sources.get(), periods.get());
   Authorizer authorizer(&runtime.verifier(), &runtime.principals(), reporting::ReportingPolicies());

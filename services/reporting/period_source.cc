@@ -11,33 +11,37 @@ namespace {
 
 class NominalPeriodSource final : public PeriodSource {
  public:
-  explicit NominalPeriodSource(absl::TimeZone zone) : zone_(zone) {}
+  NominalPeriodSource(absl::TimeZone zone, const calendar::PeriodRules& rules)
+      : zone_(zone), rules_(rules) {}
 
   absl::StatusOr<std::vector<v1::Period>> PeriodsEnding(absl::CivilMonth month) override {
-    return PeriodsOf(month, zone_);
+    return PeriodsOf(month, zone_, rules_);
   }
 
  private:
   const absl::TimeZone zone_;
+  const calendar::PeriodRules rules_;
 };
 
 class CalendarPeriodSource final : public PeriodSource {
  public:
   CalendarPeriodSource(const calendar::CalendarSource* calendar,
-                       std::function<absl::Status()> refresh, absl::TimeZone zone)
-      : calendar_(calendar), refresh_(std::move(refresh)), zone_(zone) {}
+                       std::function<absl::Status()> refresh, absl::TimeZone zone,
+                       const calendar::PeriodRules& rules)
+      : calendar_(calendar), refresh_(std::move(refresh)), zone_(zone), rules_(rules) {}
 
   absl::StatusOr<std::vector<v1::Period>> PeriodsEnding(absl::CivilMonth month) override {
     // A registry that does not answer leaves the calendar held, which only
     // differs when the calendar was re-imported meanwhile.
     if (refresh_) (void)refresh_();
-    return PeriodsOf(month, *calendar_->Current(), zone_);
+    return PeriodsOf(month, *calendar_->Current(), zone_, rules_);
   }
 
  private:
   const calendar::CalendarSource* calendar_;
   const std::function<absl::Status()> refresh_;
   const absl::TimeZone zone_;
+  const calendar::PeriodRules rules_;
 };
 
 absl::Status NotAPeriod(const std::string& id, const std::string& field) {
@@ -65,14 +69,16 @@ absl::StatusOr<v1::Period> PeriodById(PeriodSource& periods, const std::string& 
   return NotAPeriod(id, field);
 }
 
-std::unique_ptr<PeriodSource> NewNominalPeriodSource(absl::TimeZone zone) {
-  return std::make_unique<NominalPeriodSource>(zone);
+std::unique_ptr<PeriodSource> NewNominalPeriodSource(absl::TimeZone zone,
+                                                     const calendar::PeriodRules& rules) {
+  return std::make_unique<NominalPeriodSource>(zone, rules);
 }
 
 std::unique_ptr<PeriodSource> NewCalendarPeriodSource(const calendar::CalendarSource* calendar,
                                                       std::function<absl::Status()> refresh,
-                                                      absl::TimeZone zone) {
-  return std::make_unique<CalendarPeriodSource>(calendar, std::move(refresh), zone);
+                                                      absl::TimeZone zone,
+                                                      const calendar::PeriodRules& rules) {
+  return std::make_unique<CalendarPeriodSource>(calendar, std::move(refresh), zone, rules);
 }
 
 }  // namespace duban::reporting

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/calendar/periods.h"
 #include "common/calendar/registry_calendar.h"
 #include "duban/reporting/v1/reporting.pb.h"
 
@@ -32,14 +33,18 @@ absl::StatusOr<v1::Period> PeriodById(PeriodSource& periods, const std::string& 
 absl::StatusOr<absl::CivilMonth> MonthOfPeriod(const std::string& id, const std::string& field);
 
 // Periods with every cut-off on its nominal day (no calendar): for tests.
-std::unique_ptr<PeriodSource> NewNominalPeriodSource(absl::TimeZone zone);
+std::unique_ptr<PeriodSource> NewNominalPeriodSource(absl::TimeZone zone,
+                                                     const calendar::PeriodRules& rules = {});
 
-// Periods with cut-offs moved by the work calendar. `refresh` (may be null)
-// reloads the calendar before each answer; when it fails, the calendar held
-// is used. `calendar` is borrowed and must outlive the source.
+// Periods under `rules` (the service passes calendar::PeriodRulesFromFlags(),
+// the flags the scheduler reads too) with cut-offs moved by the work
+// calendar. `refresh` (may be null) reloads the calendar before each answer;
+// when it fails, the calendar held is used. `calendar` is borrowed and must
+// outlive the source.
 std::unique_ptr<PeriodSource> NewCalendarPeriodSource(const calendar::CalendarSource* calendar,
                                                       std::function<absl::Status()> refresh,
-                                                      absl::TimeZone zone);
+                                                      absl::TimeZone zone,
+                                                      const calendar::PeriodRules& rules = {});
 
 }  // namespace duban::reporting
 

@@ -31,6 +31,17 @@ std::string WhatWasDone(const Item& item) {
   return absl::StrJoin(parts, "\n");
 }
 
+// The deadline as agreed; an item recorded without one never had another.
+const common::v1::Deadline& OriginalDeadline(const Item& item) {
+  return item.has_original_deadline() ? item.original_deadline() : item.deadline();
+}
+
+void SetDispatchDate(v1::ReportSection& section, const Item& item,
+                     const DispatchDates& dispatch_dates) {
+  const auto date = dispatch_dates.find(item.source().event_id());
+  if (date != dispatch_dates.end()) *section.mutable_dispatch_date() = date->second;
+}
+
 bool CompletedBy(const Item& item, absl::Time now) {
   const std::optional<absl::Time> completed = CompletedAt(item);
   return completed && *completed <= now;
@@ -105,6 +116,7 @@ v1::ReportRow RowOf(const Item& item, absl::Time now) {
   row.set_content(item.content());
   *row.mutable_responsible_unit_ids() = item.responsible_unit_ids();
   *row.mutable_deadline() = item.deadline();
+  *row.mutable_original_deadline() = OriginalDeadline(item);
   row.set_completed(CompletedBy(item, now));
   row.set_blockers(item.blockers());
   row.set_measures(item.measures());
@@ -119,8 +131,17 @@ v1::ReportRow RowOf(const Item& item, absl::Time now) {
   return row;
 }
 
+std::set<std::string> DispatchEventIds(const std::vector<Item>& owed) {
+  std::set<std::string> ids;
+  for (const Item& item : owed) {
+    if (!item.source().event_id().empty()) ids.insert(item.source().event_id());
+  }
+  return ids;
+}
+
 v1::Report PrefillReportFrom(const std::string& unit_id, const v1::Period& period,
-                             const std::vector<Item>& owed, absl::Time now) {
+                             const std::vector<Item>& owed, absl::Time now,
+                             const DispatchDates& dispatch_dates) {
   v1::Report report;
   report.set_unit_id(unit_id);
   report.set_period_id(period.id());
@@ -134,11 +155,27 @@ v1::Report PrefillReportFrom(const std::string& unit_id, const v1::Period& perio
       section.set_document_title(item.source().document_title());
       section.set_leader_id(item.source().leader_id());
       section.set_assignment_sheet(item.source().kind() == tasks::v1::SOURCE_KIND_ASSIGNMENT_SHEET);
+      SetDispatchDate(section, item, dispatch_dates);
     }
     *section.add_rows() = RowOf(item, now);
   }
   for (auto& [id, section] : sections) *report.add_sections() = std::move(section);
   return report;
+}
+
+void StampRecordedFacts(v1::Report& report, const std::vector<Item>& owed,
+                        const DispatchDates& dispatch_dates) {
+  std::map<std::string, const Item*> by_id;
+  for (const Item& item : owed) by_id[item.id()] = &item;
+  for (v1::ReportSection& section : *report.mutable_sections()) {
+    for (v1::ReportRow& row : *section.mutable_rows()) {
+      const auto item = by_id.find(row.item_id());
+      if (item == by_id.end()) continue;
+      *row.mutable_deadline() = item->second->deadline();
+      *row.mutable_original_deadline() = OriginalDeadline(*item->second);
+      SetDispatchDate(section, *item->second, dispatch_dates);
+    }
+  }
 }
 
 absl::Status CheckReport(const v1::Report& report, const std::vector<Item>& owed, absl::Time now,

@@ -3,6 +3,7 @@
 #ifndef DUBAN_SERVICES_REPORTING_REPORT_RULES_H_
 #define DUBAN_SERVICES_REPORTING_REPORT_RULES_H_
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -40,11 +41,26 @@ std::vector<tasks::v1::Item> OwedItems(const std::vector<tasks::v1::Item>& items
 // progress note as the reason and the item's planned completion date.
 v1::ReportRow RowOf(const tasks::v1::Item& item, absl::Time now);
 
+// The local date of each dispatch event, keyed by event id.
+using DispatchDates = std::map<std::string, common::v1::Date>;
+
+// The dispatch events the owed items' source documents came from, by id.
+std::set<std::string> DispatchEventIds(const std::vector<tasks::v1::Item>& owed);
+
 // The draft report of `unit_id` for `period` from its owed items, grouped by
 // source document in order of document id (form 4 sections for assignment
-// sheets), rows in item order.
+// sheets), rows in item order; each section's dispatch date is its source
+// event's from `dispatch_dates` (unset when not there).
 v1::Report PrefillReportFrom(const std::string& unit_id, const v1::Period& period,
-                             const std::vector<tasks::v1::Item>& owed, absl::Time now);
+                             const std::vector<tasks::v1::Item>& owed, absl::Time now,
+                             const DispatchDates& dispatch_dates = {});
+
+// Sets on `report` the facts that come from the records rather than from the
+// unit: each row's deadline in force and original deadline (from the owed
+// item of the same id) and each section's dispatch date (the source event of
+// its rows' items, from `dispatch_dates`).
+void StampRecordedFacts(v1::Report& report, const std::vector<tasks::v1::Item>& owed,
+                        const DispatchDates& dispatch_dates);
 
 // OK when `report` accounts for every item of `owed` exactly once and nothing
 // else, claims completion only for items completed by `now`, and gives every

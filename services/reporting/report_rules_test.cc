@@ -92,6 +92,42 @@ TEST_F(ReportRulesTest, PrefillGroupsByDocumentWithForm4ForAssignmentSheets) {
   EXPECT_TRUE(CheckReport(report, owed_, now_, kZone).ok());
 }
 
+TEST_F(ReportRulesTest, PrefillDatesSectionsByTheirDispatchEventAndKeepsOriginalDeadlines) {
+  for (Item& item : owed_) {
+    item.mutable_source()->set_event_id(item.source().document_id() == "doc-1" ? "ev-1" : "ev-2");
+  }
+  // doc-1-2 was extended from 2026-10-16.
+  *owed_[1].mutable_original_deadline()->mutable_date() = ToProto(absl::CivilDay(2026, 10, 16));
+  const v1::Report report = PrefillReportFrom("u-zj", period_, owed_, now_,
+                                              {{"ev-1", ToProto(absl::CivilDay(2026, 10, 9))}});
+  ASSERT_EQ(report.sections_size(), 2);
+  EXPECT_EQ(report.sections(0).dispatch_date().month(), 10);
+  EXPECT_EQ(report.sections(0).dispatch_date().day(), 9);
+  // ev-2 is not known: no date rather than a wrong one.
+  EXPECT_FALSE(report.sections(1).has_dispatch_date());
+  const v1::ReportRow& kept = report.sections(0).rows(0);
+  EXPECT_EQ(kept.original_deadline().date().day(), 30);  // never extended: as agreed
+  const v1::ReportRow& extended = report.sections(0).rows(1);
+  EXPECT_EQ(extended.deadline().date().month(), 11);
+  EXPECT_EQ(extended.deadline().date().day(), 30);
+  EXPECT_EQ(extended.original_deadline().date().month(), 10);
+  EXPECT_EQ(extended.original_deadline().date().day(), 16);
+  EXPECT_THAT(DispatchEventIds(owed_), ElementsAre("ev-1", "ev-2"));
+}
+
+TEST_F(ReportRulesTest, StampingSetsTheRecordedDeadlinesAndDatesOverTheDrafts) {
+  for (Item& item : owed_) item.mutable_source()->set_event_id("ev-1");
+  *owed_[1].mutable_original_deadline()->mutable_date() = ToProto(absl::CivilDay(2026, 10, 16));
+  v1::Report report = Prefilled();
+  report.mutable_sections(0)->mutable_rows(1)->clear_original_deadline();
+  report.mutable_sections(0)->mutable_rows(1)->mutable_deadline()->mutable_date()->set_day(1);
+  StampRecordedFacts(report, owed_, {{"ev-1", ToProto(absl::CivilDay(2026, 10, 9))}});
+  EXPECT_EQ(report.sections(0).rows(1).original_deadline().date().day(), 16);
+  EXPECT_EQ(report.sections(0).rows(1).deadline().date().day(), 30);
+  EXPECT_EQ(report.sections(0).dispatch_date().day(), 9);
+  EXPECT_EQ(report.sections(1).dispatch_date().day(), 9);
+}
+
 TEST_F(ReportRulesTest, RefusesAMissingItemNamingIt) {
   v1::Report report = Prefilled();
   report.mutable_sections(0)->mutable_rows()->RemoveLast();

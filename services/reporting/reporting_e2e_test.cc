@@ -7,9 +7,11 @@
 
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "cli/dubanctl/cycle.h"
 #include "common/time_util.h"
 #include "tests/e2e/cluster.h"
+#include "tests/e2e/scenario_helpers.h"
 
 namespace duban::testing {
 namespace {
@@ -21,16 +23,6 @@ namespace supervision = duban::supervision::v1;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-absl::Time Local(client::Session& s, int m, int d, int hh, int mm = 0, int ss = 0) {
-  return FromLocal(absl::CivilSecond(2026, m, d, hh, mm, ss), s.zone());
-}
-
-common::Deadline DateDeadline(int m, int d) {
-  common::Deadline deadline;
-  *deadline.mutable_date() = ToProto(absl::CivilDay(2026, m, d));
-  return deadline;
-}
 
 absl::StatusOr<reporting::SubmitReportResponse> Submit(client::Session& s, const std::string& token,
                                                        const reporting::Report& report) {
@@ -47,10 +39,7 @@ TEST(ReportingE2eTest, HolidayMovesTheCutoffAndAnIncompleteReportIsRefusedNaming
   client::Session& s = (*cluster)->session();
   ASSERT_EQ(ImportWorkCalendar(s, ExampleFile("work_calendar_2026.csv")), absl::OkStatus());
   std::ostringstream out;
-  ASSERT_EQ(client::ImportSample(
-                s, {ExampleFile("dispatch_matters.csv"), ExampleFile("unit_liaisons.csv")}, out),
-            absl::OkStatus())
-      << out.str();
+  ASSERT_EQ(client::ImportSample(s, SampleCycleInputs(), out), absl::OkStatus()) << out.str();
   const std::string admin = *s.AdminToken();
 
   // The period ending 2026-10-05: both cut-offs at 2026-10-08 18:00.
@@ -61,16 +50,16 @@ TEST(ReportingE2eTest, HolidayMovesTheCutoffAndAnIncompleteReportIsRefusedNaming
   ASSERT_TRUE(listed.ok()) << listed.status();
   ASSERT_EQ(listed->periods_size(), 2);
   EXPECT_EQ(listed->periods(0).id(), "2026-10-1");
-  EXPECT_EQ(FromProto(listed->periods(0).report_cutoff()), Local(s, 10, 8, 18));
-  EXPECT_EQ(FromProto(listed->periods(0).digest_cutoff()), Local(s, 10, 8, 18));
-  EXPECT_EQ(FromProto(listed->periods(1).report_cutoff()), Local(s, 10, 20, 18));
+  EXPECT_EQ(FromProto(listed->periods(0).report_cutoff()), Local(s, 2026, 10, 8, 18));
+  EXPECT_EQ(FromProto(listed->periods(0).digest_cutoff()), Local(s, 2026, 10, 8, 18));
+  EXPECT_EQ(FromProto(listed->periods(1).report_cutoff()), Local(s, 2026, 10, 20, 18));
 
   const std::string zj = *s.UnitId("住建局");
-  auto first = CreateItem(s, admin, zj, {zj}, "老旧小区改造", DateDeadline(12, 31));
+  auto first = CreateItem(s, admin, zj, {zj}, "老旧小区改造", DateDeadline(2026, 12, 31));
   ASSERT_TRUE(first.ok()) << first.status();
-  auto second = CreateItem(s, admin, zj, {zj}, "背街小巷整治", DateDeadline(12, 31));
+  auto second = CreateItem(s, admin, zj, {zj}, "背街小巷整治", DateDeadline(2026, 12, 31));
   ASSERT_TRUE(second.ok()) << second.status();
-  ASSERT_TRUE((*cluster)->AdvanceTo(Local(s, 10, 8, 10)).ok());
+  ASSERT_TRUE((*cluster)->AdvanceTo(Local(s, 2026, 10, 8, 10)).ok());
 
   const std::string liaison = *s.TokenAs("姜二");
   reporting::PrefillReportRequest prefill;
@@ -109,7 +98,7 @@ TEST(ReportingE2eTest, HolidayMovesTheCutoffAndAnIncompleteReportIsRefusedNaming
   EXPECT_FALSE(submitted->report().late());
 
   // The scheduler hears that the report deadline is met; nobody is missing.
-  auto settled = (*cluster)->AdvanceTo(Local(s, 10, 9, 9));
+  auto settled = (*cluster)->AdvanceTo(Local(s, 2026, 10, 9, 9));
   ASSERT_TRUE(settled.ok()) << settled.status();
   scheduler::GetDeadlineRequest get;
   *get.mutable_subject() = SubjectOf(common::SUBJECT_KIND_REPORT, zj + "@2026-10-1");
@@ -117,7 +106,7 @@ TEST(ReportingE2eTest, HolidayMovesTheCutoffAndAnIncompleteReportIsRefusedNaming
       Call(s.clients().scheduler(), &scheduler::SchedulerService::Stub::GetDeadline, admin, get);
   ASSERT_TRUE(deadline.ok()) << deadline.status() << (*cluster)->LogTail("scheduler");
   EXPECT_EQ(deadline->deadline().state(), scheduler::DEADLINE_STATE_MET);
-  EXPECT_EQ(FromProto(deadline->deadline().met_at()), Local(s, 10, 8, 10));
+  EXPECT_EQ(FromProto(deadline->deadline().met_at()), Local(s, 2026, 10, 8, 10));
   reporting::ListReportsRequest list;
   list.set_period_id("2026-10-1");
   auto reports =
@@ -135,25 +124,47 @@ TEST(ReportingE2eTest, HolidayMovesTheCutoffAndAnIncompleteReportIsRefusedNaming
   EXPECT_EQ(hidden->reports_size(), 0);
 }
 
+TEST(ReportingE2eTest, EachDocumentOfAReportIsDatedByItsDispatchEvent) {
+  auto cluster = Cluster::Start({.name = "reporting_dates", .base_port = 52360});
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  client::Session& s = (*cluster)->session();
+  ASSERT_EQ(ImportWorkCalendar(s, ExampleFile("work_calendar_2026.csv")), absl::OkStatus());
+  std::ostringstream out;
+  ASSERT_EQ(client::ImportSample(s, SampleCycleInputs(), out), absl::OkStatus()) << out.str();
+  // 李四's meeting of 2026-09-28: 发改局's minutes, issued the same day.
+  auto items = client::IssueSampleMinutes(s, out);
+  ASSERT_TRUE(items.ok()) << items.status() << out.str();
+
+  reporting::PrefillReportRequest prefill;
+  prefill.set_unit_id(*s.UnitId("发改局"));
+  prefill.set_period_id("2026-10-1");
+  auto prefilled = Call(s.clients().reporting(), &reporting::ReportingService::Stub::PrefillReport,
+                        *s.TokenAs("许一"), prefill);
+  ASSERT_TRUE(prefilled.ok()) << prefilled.status() << (*cluster)->LogTail("reporting");
+  ASSERT_EQ(prefilled->report().sections_size(), 1) << prefilled->report().DebugString();
+  const common::Date& held_on = prefilled->report().sections(0).dispatch_date();
+  EXPECT_EQ(absl::StrCat(held_on.year(), "-", held_on.month(), "-", held_on.day()), "2026-9-28");
+  for (const auto& row : prefilled->report().sections(0).rows()) {
+    EXPECT_EQ(row.original_deadline().SerializeAsString(), row.deadline().SerializeAsString());
+  }
+}
+
 TEST(ReportingE2eTest, TheGroupIssuesTheCircularAndTheAnalysisOnce) {
   auto cluster = Cluster::Start({.name = "reporting_month", .base_port = 52330});
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   client::Session& s = (*cluster)->session();
   ASSERT_EQ(ImportWorkCalendar(s, ExampleFile("work_calendar_2026.csv")), absl::OkStatus());
   std::ostringstream out;
-  ASSERT_EQ(client::ImportSample(
-                s, {ExampleFile("dispatch_matters.csv"), ExampleFile("unit_liaisons.csv")}, out),
-            absl::OkStatus())
-      << out.str();
+  ASSERT_EQ(client::ImportSample(s, SampleCycleInputs(), out), absl::OkStatus()) << out.str();
   ASSERT_EQ(client::AddSupervisionGroupMember(s), absl::OkStatus());
   const std::string admin = *s.AdminToken();
   const std::string group = *s.TokenAs(client::kSupervisor);
 
   // 应急局 leads one item due 2026-10-23, never completed, and never reports.
   const std::string yj = *s.UnitId("应急局");
-  auto item = CreateItem(s, admin, yj, {yj}, "防汛物资补充", DateDeadline(10, 23));
+  auto item = CreateItem(s, admin, yj, {yj}, "防汛物资补充", DateDeadline(2026, 10, 23));
   ASSERT_TRUE(item.ok()) << item.status();
-  auto settled = (*cluster)->AdvanceTo(Local(s, 11, 2, 9));
+  auto settled = (*cluster)->AdvanceTo(Local(s, 2026, 11, 2, 9));
   ASSERT_TRUE(settled.ok()) << settled.status();
 
   reporting::IssueCircularRequest issue;
@@ -169,6 +180,13 @@ TEST(ReportingE2eTest, TheGroupIssuesTheCircularAndTheAnalysisOnce) {
   EXPECT_THAT(entry.missing_period_ids(), ElementsAre("2026-10-1", "2026-10-2"));
   EXPECT_THAT(entry.overdue_item_ids(), ElementsAre(item->id()));
   EXPECT_EQ(entry.case_ids_size(), 3) << entry.DebugString();  // two reports, the item
+  // Each case raised to the group by the month's end, labelled with the unit's name.
+  EXPECT_THAT(entry.case_rungs(), ElementsAre(common::RUNG_SUPERVISION, common::RUNG_SUPERVISION,
+                                              common::RUNG_SUPERVISION))
+      << entry.DebugString();
+  for (const std::string& label : entry.case_labels()) {
+    EXPECT_EQ(label.find(yj), std::string::npos) << label;
+  }
   issue.set_request_id(client::NewRequestId());
   auto again = Call(s.clients().reporting(), &reporting::ReportingService::Stub::IssueCircular,
                     group, issue);
@@ -207,6 +225,29 @@ TEST(ReportingE2eTest, TheGroupIssuesTheCircularAndTheAnalysisOnce) {
   ASSERT_EQ(score->scores_size(), 1);
   // Two missing reports, one overdue item, three urging notices (two reports, the item).
   EXPECT_EQ(score->scores(0).score(), 100 - 20 - 2 - 3) << score->DebugString();
+
+  // The unit's liaison reads the unit's score and its reasons, never the district-wide analysis.
+  const std::string liaison = *s.TokenAs("吕三");
+  auto own =
+      Call(s.clients().reporting(), &reporting::ReportingService::Stub::GetScores, liaison, scores);
+  ASSERT_TRUE(own.ok()) << own.status();
+  ASSERT_EQ(own->scores_size(), 1);
+  std::vector<std::string> reasons;
+  for (const auto& deduction : own->scores(0).deductions()) reasons.push_back(deduction.reason());
+  EXPECT_THAT(reasons,
+              ElementsAre("漏报", "漏报", "逾期未完成事项", "催办通知", "催办通知", "催办通知"));
+  reporting::ExportRequest export_analysis;
+  export_analysis.set_kind(reporting::EXPORT_KIND_ANALYSIS);
+  export_analysis.set_format(reporting::EXPORT_FORMAT_JSON);
+  export_analysis.set_month("2026-10");
+  auto exported = Call(s.clients().reporting(), &reporting::ReportingService::Stub::Export, liaison,
+                       export_analysis);
+  EXPECT_EQ(exported.status().code(), absl::StatusCode::kPermissionDenied);
+  reporting::DraftAnalysisRequest draft_analysis;
+  draft_analysis.set_month("2026-10");
+  auto drafted = Call(s.clients().reporting(), &reporting::ReportingService::Stub::DraftAnalysis,
+                      liaison, draft_analysis);
+  EXPECT_EQ(drafted.status().code(), absl::StatusCode::kPermissionDenied);
 }
 
 }  // namespace

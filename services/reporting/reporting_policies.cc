@@ -22,6 +22,8 @@ std::map<std::string, MethodPolicy> ReportingPolicies() {
       {prefix + "DraftCircular", readers},
       {prefix + "IssueCircular", group},
       {prefix + "GetCircular", readers},
+      // The analysis is district-wide: the domain refuses it (and its export) to anyone who
+      // does not read everything; unit liaisons read their units' scores through GetScores.
       {prefix + "DraftAnalysis", group},
       {prefix + "IssueAnalysis", group},
       {prefix + "GetScores", readers},

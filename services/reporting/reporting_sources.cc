@@ -154,6 +154,17 @@ class GrpcReportingSources final : public ReportingSources {
     return events;
   }
 
+  absl::StatusOr<minutes::v1::DispatchEvent> DispatchEvent(const std::string& event_id) override {
+    minutes::v1::GetDispatchEventRequest request;
+    request.set_event_id(event_id);
+    minutes::v1::GetDispatchEventResponse response;
+    grpc::ClientContext context;
+    Prepare(context);
+    DUBAN_RETURN_IF_ERROR(
+        From("minutes", peers_.minutes->GetDispatchEvent(&context, request, &response)));
+    return response.event();
+  }
+
   absl::StatusOr<std::vector<supervision::v1::Notice>> UrgingNotices(absl::Time from,
                                                                      absl::Time to) override {
     supervision::v1::ListNoticesRequest request;

@@ -38,6 +38,8 @@ class ReportingSources : public CircularSources {
   // Dispatch events held on the local days [from, to].
   virtual absl::StatusOr<std::vector<minutes::v1::DispatchEvent>> DispatchEvents(
       absl::CivilDay from, absl::CivilDay to) = 0;
+  // The dispatch event of id `event_id` (NOT_FOUND when minutes has none).
+  virtual absl::StatusOr<minutes::v1::DispatchEvent> DispatchEvent(const std::string& event_id) = 0;
   // Urging notices recorded in [from, to).
   virtual absl::StatusOr<std::vector<supervision::v1::Notice>> UrgingNotices(absl::Time from,
                                                                              absl::Time to) = 0;

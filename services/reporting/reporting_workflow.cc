@@ -14,6 +14,7 @@
 #include "common/db/statement.h"
 #include "common/status.h"
 #include "common/time_util.h"
+#include "common/validation.h"
 #include "duban/scheduler/v1/scheduler.pb.h"
 #include "services/reporting/circular_draft.h"
 #include "services/reporting/digest_draft.h"
@@ -34,6 +35,44 @@ constexpr char kScheduler[] = "scheduler";
 // The scheduler's REPORT deadlines of a period fall at its (shifted) report
 // cut-off, within this long after the nominal one.
 constexpr absl::Duration kCutoffShiftWindow = absl::Hours(24 * 16);
+
+// The text and dates of a submitted row, before anything is looked up.
+absl::Status CheckRowInput(const v1::ReportRow& row, const std::string& path) {
+  DUBAN_RETURN_IF_ERROR(CheckText(path + ".content", row.content(), kMaxContentChars));
+  DUBAN_RETURN_IF_ERROR(CheckText(path + ".remarks", row.remarks(), kMaxRemarkChars));
+  DUBAN_RETURN_IF_ERROR(CheckText(path + ".blockers", row.blockers(), kMaxContentChars));
+  DUBAN_RETURN_IF_ERROR(CheckText(path + ".measures", row.measures(), kMaxContentChars));
+  DUBAN_RETURN_IF_ERROR(CheckDeadline(path + ".deadline", row.deadline()));
+  DUBAN_RETURN_IF_ERROR(CheckDeadline(path + ".original_deadline", row.original_deadline()));
+  if (!row.has_planned_completion_date()) return absl::OkStatus();
+  return CheckDate(path + ".planned_completion_date", row.planned_completion_date());
+}
+
+// A submitted report within the limits on rows, text and size.
+absl::Status CheckSubmittedReport(const v1::Report& report) {
+  size_t rows = 0;
+  for (const v1::ReportSection& section : report.sections()) rows += section.rows_size();
+  DUBAN_RETURN_IF_ERROR(CheckCount("report.sections", rows, kMaxRowsPerList));
+  for (int i = 0; i < report.sections_size(); ++i) {
+    const v1::ReportSection& section = report.sections(i);
+    for (int j = 0; j < section.rows_size(); ++j) {
+      DUBAN_RETURN_IF_ERROR(
+          CheckRowInput(section.rows(j), absl::StrCat("report.sections[", i, "].rows[", j, "]")));
+    }
+  }
+  return CheckRecordSize("report", report);
+}
+
+// A submitted digest within the limits on rows, text and size.
+absl::Status CheckSubmittedDigest(const v1::Digest& digest) {
+  DUBAN_RETURN_IF_ERROR(CheckText("digest.summary", digest.summary(), kMaxNoteChars));
+  DUBAN_RETURN_IF_ERROR(CheckCount("digest.hard_items", digest.hard_items_size(), kMaxRowsPerList));
+  for (int i = 0; i < digest.hard_items_size(); ++i) {
+    DUBAN_RETURN_IF_ERROR(
+        CheckRowInput(digest.hard_items(i), absl::StrCat("digest.hard_items[", i, "]")));
+  }
+  return CheckRecordSize("digest", digest);
+}
 
 absl::StatusOr<std::optional<v1::Circular>> LoadCircular(sql::Connection& conn,
                                                          const std::string& month,
@@ -160,8 +199,9 @@ absl::StatusOr<v1::Report> ReportingWorkflow::PrefillReport(
   tasks::v1::ItemFilter filter;
   filter.set_lead_unit_id(request.unit_id());
   DUBAN_ASSIGN_OR_RETURN(std::vector<tasks::v1::Item> items, sources_->Items(filter));
-  v1::Report report = PrefillReportFrom(request.unit_id(), period,
-                                        OwedItems(items, request.unit_id(), period), now);
+  const std::vector<tasks::v1::Item> owed = OwedItems(items, request.unit_id(), period);
+  DUBAN_ASSIGN_OR_RETURN(DispatchDates dispatch_dates, DispatchDatesOf(owed));
+  v1::Report report = PrefillReportFrom(request.unit_id(), period, owed, now, dispatch_dates);
   absl::StatusOr<registry::v1::LiaisonTerm> liaison = sources_->Liaison(request.unit_id(), now);
   if (!liaison.ok() && !absl::IsNotFound(liaison.status())) return liaison.status();
   if (liaison.ok()) {
@@ -176,6 +216,7 @@ absl::Status ReportingWorkflow::SubmitReport(const Caller& caller,
                                              v1::SubmitReportResponse* response) {
   const v1::Report& draft = request.report();
   DUBAN_RETURN_IF_ERROR(Required(draft.unit_id(), "report.unit_id"));
+  DUBAN_RETURN_IF_ERROR(CheckSubmittedReport(draft));
   DUBAN_RETURN_IF_ERROR(MaySubmitFor(caller, draft.unit_id()));
   DUBAN_ASSIGN_OR_RETURN(v1::Period period,
                          PeriodById(*periods_, draft.period_id(), "report.period_id"));
@@ -193,10 +234,12 @@ absl::Status ReportingWorkflow::SubmitReport(const Caller& caller,
         tasks::v1::ItemFilter filter;
         filter.set_lead_unit_id(draft.unit_id());
         DUBAN_ASSIGN_OR_RETURN(std::vector<tasks::v1::Item> items, sources_->Items(filter));
-        DUBAN_RETURN_IF_ERROR(
-            CheckReport(draft, OwedItems(items, draft.unit_id(), period), now, zone_));
+        const std::vector<tasks::v1::Item> owed = OwedItems(items, draft.unit_id(), period);
+        DUBAN_RETURN_IF_ERROR(CheckReport(draft, owed, now, zone_));
+        DUBAN_ASSIGN_OR_RETURN(DispatchDates dispatch_dates, DispatchDatesOf(owed));
 
         v1::Report report = draft;
+        StampRecordedFacts(report, owed, dispatch_dates);
         report.set_id(NewId("rp"));
         report.set_state(v1::REPORT_STATE_SUBMITTED);
         *report.mutable_submitted_at() = ToProto(now);
@@ -303,6 +346,23 @@ absl::StatusOr<std::map<std::string, v1::Report>> ReportingWorkflow::SubmittedRe
   return by_unit;
 }
 
+absl::StatusOr<DispatchDates> ReportingWorkflow::DispatchDatesOf(
+    const std::vector<tasks::v1::Item>& owed) {
+  DispatchDates dates;
+  for (const std::string& event_id : DispatchEventIds(owed)) {
+    absl::StatusOr<minutes::v1::DispatchEvent> event = sources_->DispatchEvent(event_id);
+    // An event minutes does not know leaves the date blank rather than the report unwritable.
+    if (absl::IsNotFound(event.status())) continue;
+    if (!event.ok()) return event.status();
+    if (event->has_held_on()) {
+      dates[event_id] = event->held_on();
+    } else if (event->has_held_at()) {
+      dates[event_id] = ToProto(LocalDay(FromProto(event->held_at()), zone_));
+    }
+  }
+  return dates;
+}
+
 absl::StatusOr<std::vector<tasks::v1::Item>> ReportingWorkflow::ItemsOpenDuring(absl::Time after,
                                                                                 absl::Time until) {
   tasks::v1::ItemFilter filter;
@@ -355,6 +415,7 @@ absl::StatusOr<v1::Digest> ReportingWorkflow::PrefillDigest(
 absl::Status ReportingWorkflow::SubmitDigest(const Caller& caller,
                                              const v1::SubmitDigestRequest& request,
                                              v1::SubmitDigestResponse* response) {
+  DUBAN_RETURN_IF_ERROR(CheckSubmittedDigest(request.digest()));
   DUBAN_ASSIGN_OR_RETURN(v1::Period period,
                          PeriodById(*periods_, request.digest().period_id(), "digest.period_id"));
   return db::RunOnce(
@@ -525,20 +586,21 @@ absl::StatusOr<v1::Analysis> ReportingWorkflow::ComputeFor(const std::string& mo
 
 absl::StatusOr<v1::Analysis> ReportingWorkflow::DraftAnalysis(const Caller& caller,
                                                               const std::string& month) {
+  DUBAN_RETURN_IF_ERROR(MayReadAnalysis(caller));
   DUBAN_RETURN_IF_ERROR(ParseMonth(month, "month").status());
   std::optional<v1::Analysis> stored;
   DUBAN_RETURN_IF_ERROR(db::WithConnection(*pool_, [&](sql::Connection& conn) -> absl::Status {
     DUBAN_ASSIGN_OR_RETURN(stored, LoadAnalysis(conn, month, false));
     return absl::OkStatus();
   }));
-  if (stored) return VisibleAnalysis(caller, *std::move(stored));
-  DUBAN_ASSIGN_OR_RETURN(v1::Analysis analysis, ComputeFor(month));
-  return VisibleAnalysis(caller, std::move(analysis));
+  if (stored) return *std::move(stored);
+  return ComputeFor(month);
 }
 
 absl::Status ReportingWorkflow::IssueAnalysis(const Caller& caller,
                                               const v1::IssueAnalysisRequest& request,
                                               v1::IssueAnalysisResponse* response) {
+  DUBAN_RETURN_IF_ERROR(MayReadAnalysis(caller));
   return db::RunOnce(
       *pool_, absl::StrCat(kMethodPrefix, "IssueAnalysis"), request.request_id(), caller.subject(),
       request, response, [&](sql::Connection& conn) -> absl::Status {

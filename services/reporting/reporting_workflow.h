@@ -17,6 +17,7 @@
 #include "services/reporting/analysis.h"
 #include "services/reporting/export/export_names.h"
 #include "services/reporting/period_source.h"
+#include "services/reporting/report_rules.h"
 #include "services/reporting/reporting_sources.h"
 
 namespace duban::reporting {
@@ -98,6 +99,7 @@ class ReportingWorkflow {
   absl::StatusOr<v1::Analysis> ComputeFor(const std::string& month);
   absl::StatusOr<PeriodReports> ReportsOf(const v1::Period& period);
   absl::StatusOr<std::map<std::string, v1::Report>> SubmittedReports(const std::string& period_id);
+  absl::StatusOr<DispatchDates> DispatchDatesOf(const std::vector<tasks::v1::Item>& owed);
   absl::StatusOr<std::vector<tasks::v1::Item>> ItemsOpenDuring(absl::Time after, absl::Time until);
   absl::StatusOr<exports::ExportNames> NamesFor(const std::vector<std::string>& unit_ids);
   absl::StatusOr<std::map<std::string, std::string>> UnitNames(

@@ -67,7 +67,12 @@ class FakeSources final : public ReportingSources {
     cases.push_back(overdue);
 
     items.push_back(MakeItem("doc-1-1", "u-zj", Local(10, 9, 9), absl::CivilDay(2026, 11, 15)));
+    // Extended from 2026-10-16 to 2026-11-13.
+    *items.back().mutable_original_deadline()->mutable_date() =
+        ToProto(absl::CivilDay(2026, 10, 16));
+    *items.back().mutable_deadline()->mutable_date() = ToProto(absl::CivilDay(2026, 11, 13));
     items.push_back(MakeItem("doc-1-2", "u-zj", Local(10, 9, 9), absl::CivilDay(2026, 11, 20)));
+    for (auto& item : items) item.mutable_source()->set_event_id("ev-doc-1");
     items.push_back(MakeItem("doc-2-1", "u-jy", Local(10, 9, 9), absl::CivilDay(2026, 11, 20)));
     items.back().set_blockers("资金未到位");
     items.push_back(MakeItem("doc-9-1", "u-yj", Local(10, 9, 9), absl::CivilDay(2026, 10, 23)));
@@ -124,6 +129,13 @@ class FakeSources final : public ReportingSources {
   absl::StatusOr<std::vector<minutes::v1::DispatchEvent>> DispatchEvents(absl::CivilDay,
                                                                          absl::CivilDay) override {
     return std::vector<minutes::v1::DispatchEvent>{};
+  }
+  absl::StatusOr<minutes::v1::DispatchEvent> DispatchEvent(const std::string& event_id) override {
+    if (event_id != "ev-doc-1") return absl::NotFoundError(absl::StrCat("event ", event_id));
+    minutes::v1::DispatchEvent event;
+    event.set_id(event_id);
+    *event.mutable_held_on() = ToProto(absl::CivilDay(2026, 10, 9));
+    return event;
   }
   absl::StatusOr<std::vector<supervision::v1::Notice>> UrgingNotices(absl::Time,
                                                                      absl::Time) override {
@@ -211,6 +223,67 @@ TEST_F(ReportingWorkflowTest, PrefillCarriesTheOwedItemsAndTheLiaison) {
   EXPECT_EQ(report.sections(0).rows_size(), 2);
 }
 
+TEST_F(ReportingWorkflowTest,
+       PrefillDatesEachSectionByItsDispatchEventAndKeepsTheOriginalDeadline) {
+  const v1::Report report = Prefill("u-zj");
+  ASSERT_EQ(report.sections_size(), 1);
+  const v1::ReportSection& section = report.sections(0);
+  EXPECT_EQ(section.dispatch_date().year(), 2026);
+  EXPECT_EQ(section.dispatch_date().month(), 10);
+  EXPECT_EQ(section.dispatch_date().day(), 9);
+  ASSERT_EQ(section.rows_size(), 2);
+  EXPECT_EQ(section.rows(0).deadline().date().day(), 13);
+  EXPECT_EQ(section.rows(0).original_deadline().date().month(), 10);
+  EXPECT_EQ(section.rows(0).original_deadline().date().day(), 16);
+}
+
+TEST_F(ReportingWorkflowTest, TheSubmittedRecordKeepsTheRecordedDatesWhateverTheDraftSays) {
+  v1::Report draft = Prefill("u-zj");
+  draft.mutable_sections(0)->clear_dispatch_date();
+  draft.mutable_sections(0)->mutable_rows(0)->clear_original_deadline();
+  v1::SubmitReportResponse response;
+  ASSERT_TRUE(Submit(draft, "r-1", &response).ok());
+  v1::GetReportRequest get;
+  get.set_unit_id("u-zj");
+  get.set_period_id("2026-10-2");
+  absl::StatusOr<v1::Report> stored = workflow_->GetReport(Group(), get);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->sections(0).dispatch_date().day(), 9);
+  EXPECT_EQ(stored->sections(0).rows(0).original_deadline().date().day(), 16);
+  EXPECT_EQ(stored->sections(0).rows(0).deadline().date().day(), 13);
+}
+
+TEST_F(ReportingWorkflowTest, AUnitLiaisonIsRefusedTheDistrictWideAnalysis) {
+  clock_.Set(Local(11, 2, 10));
+  EXPECT_EQ(workflow_->DraftAnalysis(LiaisonOf("u-yj"), "2026-10").status().code(),
+            absl::StatusCode::kPermissionDenied);
+  v1::IssueAnalysisRequest issue;
+  issue.set_request_id("a-1");
+  issue.set_month("2026-10");
+  v1::IssueAnalysisResponse issued;
+  EXPECT_EQ(workflow_->IssueAnalysis(LiaisonOf("u-yj"), issue, &issued).code(),
+            absl::StatusCode::kPermissionDenied);
+  v1::ExportRequest export_request;
+  export_request.set_kind(v1::EXPORT_KIND_ANALYSIS);
+  export_request.set_month("2026-10");
+  for (const auto format : {v1::EXPORT_FORMAT_JSON, v1::EXPORT_FORMAT_XLSX}) {
+    export_request.set_format(format);
+    v1::ExportResponse exported;
+    EXPECT_EQ(workflow_->Export(LiaisonOf("u-yj"), export_request, &exported).code(),
+              absl::StatusCode::kPermissionDenied);
+    EXPECT_EQ(exported.content(), "");
+  }
+  // Their own unit's score and deductions they read through GetScores.
+  v1::GetScoresRequest scores;
+  scores.set_month("2026-10");
+  auto mine = workflow_->GetScores(LiaisonOf("u-yj"), scores);
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ((*mine)[0].unit_id(), "u-yj");
+  ASSERT_EQ((*mine)[0].deductions_size(), 3);
+  EXPECT_EQ((*mine)[0].deductions(0).reason(), "漏报");
+}
+
 TEST_F(ReportingWorkflowTest, SubmitRefusesAMissingItemAndWritesNothing) {
   v1::Report report = Prefill("u-zj");
   report.mutable_sections(0)->mutable_rows()->RemoveLast();
@@ -218,6 +291,37 @@ TEST_F(ReportingWorkflowTest, SubmitRefusesAMissingItemAndWritesNothing) {
   const absl::Status status = Submit(report, "r-1", &response);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(status.message(), "report.sections: item doc-1-2 is missing");
+  EXPECT_TRUE(OutboxKeys().empty());
+}
+
+TEST_F(ReportingWorkflowTest, SubmitRefusesOversizedRemarksAndFarDatesAndWritesNothing) {
+  v1::Report report = Prefill("u-zj");
+  report.mutable_sections(0)->mutable_rows(1)->set_remarks(std::string(1'000'000, 'x'));
+  v1::SubmitReportResponse response;
+  absl::Status status = Submit(report, "r-1", &response);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(),
+            "report.sections[0].rows[1].remarks: at most 2000 characters (got 1000000)");
+
+  report = Prefill("u-zj");
+  auto* planned = report.mutable_sections(0)->mutable_rows(0)->mutable_planned_completion_date();
+  planned->set_year(9999), planned->set_month(12), planned->set_day(31);
+  status = Submit(report, "r-2", &response);
+  EXPECT_EQ(status.message(),
+            "report.sections[0].rows[0].planned_completion_date: must fall in the years 2000 to "
+            "2199 (got 9999)");
+  EXPECT_TRUE(OutboxKeys().empty());
+}
+
+TEST_F(ReportingWorkflowTest, SubmitDigestRefusesAnOversizedSummaryAndWritesNothing) {
+  v1::SubmitDigestRequest submit;
+  submit.set_request_id("d-1");
+  submit.mutable_digest()->set_period_id("2026-10-2");
+  submit.mutable_digest()->set_summary(std::string(4001, 'x'));
+  v1::SubmitDigestResponse submitted;
+  const absl::Status status = workflow_->SubmitDigest(Office(), submit, &submitted);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "digest.summary: at most 4000 characters (got 4001)");
   EXPECT_TRUE(OutboxKeys().empty());
 }
 

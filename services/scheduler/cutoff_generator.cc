@@ -1,7 +1,6 @@
 #include "services/scheduler/cutoff_generator.h"
 
-#include <grpcpp/client_context.h>
-
+#include "absl/strings/str_cat.h"
 #include "common/calendar/periods.h"
 #include "common/status.h"
 #include "common/time_util.h"
@@ -9,52 +8,22 @@
 namespace duban::scheduler {
 namespace {
 
-namespace rv1 = registry::v1;
-
-// Network timeouts run on real time, whatever the test clock says.
-constexpr absl::Duration kCallTimeout = absl::Seconds(5);
 // Catching up after a long downtime goes this many steps per call at most.
 constexpr int kMaxStepsPerCall = 1000;
-
-class RegistryLeaderDirectory final : public LeaderDirectory {
- public:
-  explicit RegistryLeaderDirectory(std::shared_ptr<rv1::RegistryService::StubInterface> stub)
-      : stub_(std::move(stub)) {}
-
-  absl::StatusOr<std::vector<std::string>> DistrictLeaders() override {
-    std::vector<std::string> leaders;
-    rv1::ListPeopleRequest request;
-    request.set_role(rv1::ROLE_KIND_DISTRICT_LEADER);
-    request.set_page_size(100);
-    do {
-      rv1::ListPeopleResponse page;
-      grpc::ClientContext context;
-      context.set_deadline(absl::ToChronoTime(SystemClock::Get()->Now() + kCallTimeout));
-      DUBAN_RETURN_IF_ERROR(FromGrpc(stub_->ListPeople(&context, request, &page)));
-      for (const rv1::Person& person : page.people()) leaders.push_back(person.id());
-      request.set_page_token(page.next_page_token());
-    } while (!request.page_token().empty());
-    return leaders;
-  }
-
- private:
-  std::shared_ptr<rv1::RegistryService::StubInterface> stub_;
-};
 
 absl::Time MonthStart(absl::CivilMonth month, absl::TimeZone zone) {
   return FromLocal(absl::CivilSecond(month), zone);
 }
 
-}  // namespace
-
-std::unique_ptr<LeaderDirectory> NewRegistryLeaderDirectory(
-    std::shared_ptr<registry::v1::RegistryService::StubInterface> stub) {
-  return std::make_unique<RegistryLeaderDirectory>(std::move(stub));
+std::string UnitName(const RegistryNames* names, const std::string& unit_id) {
+  return names == nullptr ? unit_id : names->UnitName(unit_id);
 }
 
+}  // namespace
+
 CutoffGenerator::CutoffGenerator(db::ConnectionPool* pool, DeadlineStore* store,
-                                 DeadlineKeeper* keeper, LeaderDirectory* leaders)
-    : pool_(pool), store_(store), keeper_(keeper), leaders_(leaders) {}
+                                 DeadlineKeeper* keeper, RegistryNames* names)
+    : pool_(pool), store_(store), keeper_(keeper), names_(names) {}
 
 absl::StatusOr<int> CutoffGenerator::GenerateDue(absl::Time now) {
   DUBAN_ASSIGN_OR_RETURN(int periods, GeneratePeriods(now));
@@ -95,7 +64,8 @@ absl::StatusOr<std::optional<int>> CutoffGenerator::GenerateNextPeriod(absl::Tim
     for (const std::string& unit : units) {
       DUBAN_ASSIGN_OR_RETURN(
           bool report,
-          keeper_->EnsureGenerated(conn, ReportDeadline(period, unit, rules, zone), now));
+          keeper_->EnsureGenerated(
+              conn, ReportDeadline(period, unit, rules, zone, UnitName(names_, unit)), now));
       count += report ? 1 : 0;
     }
     DUBAN_RETURN_IF_ERROR(store_->SetMark(
@@ -107,26 +77,35 @@ absl::StatusOr<std::optional<int>> CutoffGenerator::GenerateNextPeriod(absl::Tim
 }
 
 absl::StatusOr<int> CutoffGenerator::GenerateDispatchCycles(absl::Time now) {
-  if (leaders_ == nullptr) return 0;
-  // Ask the registry only when a month is due.
+  if (names_ == nullptr) return 0;
+  const absl::TimeZone zone = keeper_->zone();
   std::optional<std::string> mark;
   DUBAN_RETURN_IF_ERROR(db::WithConnection(*pool_, [&](sql::Connection& conn) -> absl::Status {
     DUBAN_ASSIGN_OR_RETURN(mark, store_->ReadMark(conn, kDispatchCycleSeries));
     return absl::OkStatus();
   }));
+  std::optional<absl::CivilMonth> next_month;
   if (mark) {
-    DUBAN_ASSIGN_OR_RETURN(absl::CivilMonth month, calendar::ParseMonth(*mark, "generation mark"));
-    if (MonthStart(month, keeper_->zone()) > now) return 0;
+    DUBAN_ASSIGN_OR_RETURN(next_month, calendar::ParseMonth(*mark, "generation mark"));
   }
-  // TODO(#4): a leader appointed after a month was generated gets dispatch
-  // cycles from the next month on.
-  DUBAN_ASSIGN_OR_RETURN(std::vector<std::string> leaders, leaders_->DistrictLeaders());
   int created = 0;
-  for (int step = 0; step < kMaxStepsPerCall; ++step) {
-    DUBAN_ASSIGN_OR_RETURN(std::optional<int> one, GenerateNextMonth(now, leaders));
-    if (!one) break;
-    created += *one;
+  if (!next_month || MonthStart(*next_month, zone) <= now) {
+    // A month is due: its leaders are asked for afresh.
+    DUBAN_RETURN_IF_ERROR(names_->Refresh());
+    const std::vector<std::string> leaders = names_->DistrictLeaders();
+    for (int step = 0; step < kMaxStepsPerCall; ++step) {
+      DUBAN_ASSIGN_OR_RETURN(std::optional<int> one, GenerateNextMonth(now, leaders));
+      if (!one) break;
+      created += *one;
+    }
+  } else if (!names_->loaded()) {
+    DUBAN_RETURN_IF_ERROR(names_->Refresh());
   }
+  // A leader owes the dispatch cycle of each month that begins while they are
+  // a district leader: one appointed after the month's cycles were generated
+  // (in particular everyone on the day the registry is first imported) owes
+  // from the next month on, rather than being urged for days that were over
+  // before they took office.
   return created;
 }
 
@@ -144,8 +123,10 @@ absl::StatusOr<std::optional<int>> CutoffGenerator::GenerateNextMonth(
     if (MonthStart(month, zone) > now) return absl::OkStatus();
     int count = 0;
     for (const std::string& leader : leaders) {
-      DUBAN_ASSIGN_OR_RETURN(bool one, keeper_->EnsureGenerated(
-                                           conn, DispatchCycleDeadline(leader, month, zone), now));
+      DUBAN_ASSIGN_OR_RETURN(
+          bool one,
+          keeper_->EnsureGenerated(
+              conn, DispatchCycleDeadline(leader, month, zone, names_->LeaderName(leader)), now));
       count += one ? 1 : 0;
     }
     DUBAN_RETURN_IF_ERROR(
@@ -173,7 +154,7 @@ absl::StatusOr<absl::Time> CutoffGenerator::NextBoundary(absl::Time now) {
                                                 keeper_->period_rules()));
     if (period.starts_after > now) next = std::min(next, period.starts_after);
   }
-  if (month_mark && leaders_ != nullptr) {
+  if (month_mark && names_ != nullptr) {
     DUBAN_ASSIGN_OR_RETURN(absl::CivilMonth month, calendar::ParseMonth(*month_mark, "mark"));
     if (MonthStart(month, zone) > now) next = std::min(next, MonthStart(month, zone));
   }

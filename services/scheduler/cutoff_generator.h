@@ -1,7 +1,8 @@
 // Generates the recurring cut-offs period after period: at the start of each
 // period (just after the previous report cut-off) the office digest and a
 // report for every lead unit that led an item open in it; at the start of
-// each month a dispatch cycle per district leader.
+// each month a dispatch cycle per district leader (and, for a leader
+// appointed later in the month, the current month's at the next pass).
 #ifndef DUBAN_SERVICES_SCHEDULER_CUTOFF_GENERATOR_H_
 #define DUBAN_SERVICES_SCHEDULER_CUTOFF_GENERATOR_H_
 
@@ -9,42 +10,34 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/db/pool.h"
-#include "duban/registry/v1/registry.grpc.pb.h"
 #include "services/scheduler/deadline_keeper.h"
 #include "services/scheduler/deadline_store.h"
+#include "services/scheduler/registry_names.h"
 
 namespace duban::scheduler {
-
-// Who the district leaders are (the registry, or a fake in tests). Thread-safe.
-class LeaderDirectory {
- public:
-  virtual ~LeaderDirectory() = default;
-  // Person ids of the current district leaders; the registry's error otherwise.
-  virtual absl::StatusOr<std::vector<std::string>> DistrictLeaders() = 0;
-};
-
-// Lists people with the district leader role through `stub` (authenticated
-// as the service).
-std::unique_ptr<LeaderDirectory> NewRegistryLeaderDirectory(
-    std::shared_ptr<registry::v1::RegistryService::StubInterface> stub);
 
 // Thread-safe; any number of replicas may generate at once against one
 // database: each period and month is generated in one transaction holding its
 // series' mark, and every deadline is inserted only if its subject is new.
 class CutoffGenerator {
  public:
-  // Nothing is owned; `leaders` may be null (no dispatch cycles).
+  // Nothing is owned; `names` may be null (no dispatch cycles). Reports and
+  // dispatch cycles are labelled with the names `names` holds.
   CutoffGenerator(db::ConnectionPool* pool, DeadlineStore* store, DeadlineKeeper* keeper,
-                  LeaderDirectory* leaders);
+                  RegistryNames* names);
 
   // Generates every period and month that has begun by `now` and is not
   // generated yet, oldest first (a fresh database starts with the ones
   // containing `now`). Returns how many deadlines it created. On a failure
   // (e.g. the registry is down for the leaders) the series stops at the
-  // period or month that failed and resumes there next time.
+  // period or month that failed and resumes there next time. The current
+  // month, once generated, gets the dispatch cycles of leaders who have none
+  // in it yet (the leaders as last refreshed, with the calendar).
   absl::StatusOr<int> GenerateDue(absl::Time now);
 
   // The next instant after `now` at which a period or month begins that is
@@ -63,7 +56,7 @@ class CutoffGenerator {
   db::ConnectionPool* pool_;
   DeadlineStore* store_;
   DeadlineKeeper* keeper_;
-  LeaderDirectory* leaders_;
+  RegistryNames* names_;
 };
 
 inline constexpr char kPeriodSeries[] = "periods";

@@ -55,11 +55,30 @@ class SwitchableCalendar final : public calendar::CalendarSource {
   std::shared_ptr<const calendar::WorkCalendar> current_ ABSL_GUARDED_BY(mu_);
 };
 
-class FakeLeaders final : public LeaderDirectory {
+// The registry's district leaders and units, as the test sets them.
+class FakeDirectory final : public RegistryDirectory {
  public:
-  absl::StatusOr<std::vector<std::string>> DistrictLeaders() override {
-    return std::vector<std::string>{"p-leader-1", "p-leader-2"};
+  absl::StatusOr<std::vector<Named>> DistrictLeaders() override {
+    absl::MutexLock lock(&mu_);
+    return leaders_;
   }
+  absl::StatusOr<std::vector<Named>> Units() override {
+    absl::MutexLock lock(&mu_);
+    return units_;
+  }
+  void SetLeaders(std::vector<Named> leaders) {
+    absl::MutexLock lock(&mu_);
+    leaders_ = std::move(leaders);
+  }
+  void SetUnits(std::vector<Named> units) {
+    absl::MutexLock lock(&mu_);
+    units_ = std::move(units);
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<Named> leaders_ ABSL_GUARDED_BY(mu_) = {{"p-leader-1", ""}, {"p-leader-2", ""}};
+  std::vector<Named> units_ ABSL_GUARDED_BY(mu_);
 };
 
 class CutoffGeneratorStoreTest : public ::testing::Test {
@@ -69,12 +88,13 @@ class CutoffGeneratorStoreTest : public ::testing::Test {
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
     keeper_ = NewKeeper();
-    generator_ = std::make_unique<CutoffGenerator>(&db_->pool(), &store_, keeper_.get(), &leaders_);
+    generator_ = std::make_unique<CutoffGenerator>(&db_->pool(), &store_, keeper_.get(), &names_);
   }
 
   std::unique_ptr<DeadlineKeeper> NewKeeper() {
     return std::make_unique<DeadlineKeeper>(&db_->pool(), &store_, &clock_, Shanghai(), &calendar_,
-                                            LadderOptions{}, calendar::PeriodRules{}, nullptr);
+                                            LadderOptions{}, calendar::PeriodRules{}, nullptr,
+                                            &names_);
   }
 
   void Deliver(const google::protobuf::Message& payload, absl::Time occurred_at) {
@@ -109,6 +129,20 @@ class CutoffGeneratorStoreTest : public ::testing::Test {
     Deliver(met, clock_.Now());
   }
 
+  // "<subject id>: <label>" of every deadline of `kind`, by due time.
+  std::vector<std::string> Labels(common::v1::SubjectKind kind) {
+    v1::ListDeadlinesRequest request;
+    request.set_subject_kind(kind);
+    request.set_page_size(500);
+    auto list = keeper_->ListDeadlines(Reader{true, {}}, request);
+    EXPECT_TRUE(list.ok()) << list.status();
+    std::vector<std::string> result;
+    for (const auto& d : list->deadlines()) {
+      result.push_back(absl::StrCat(d.subject().id(), ": ", d.label()));
+    }
+    return result;
+  }
+
   // "<subject id> <local due>" of every deadline of `kind`, by due time.
   std::vector<std::string> Deadlines(common::v1::SubjectKind kind) {
     v1::ListDeadlinesRequest request;
@@ -140,7 +174,8 @@ class CutoffGeneratorStoreTest : public ::testing::Test {
   std::unique_ptr<testing::TestDatabase> db_;
   MysqlDeadlineStore store_;
   SwitchableCalendar calendar_{Calendar2026()};
-  FakeLeaders leaders_;
+  FakeDirectory directory_;
+  RegistryNames names_{&directory_};
   std::unique_ptr<DeadlineKeeper> keeper_;
   std::unique_ptr<CutoffGenerator> generator_;
   int sequence_ = 0;
@@ -160,6 +195,99 @@ TEST_F(CutoffGeneratorStoreTest, AFreshStartGeneratesThePeriodAndMonthItIsIn) {
   EXPECT_EQ(generator_->GenerateDue(clock_.Now()).value_or(-1), 0);
   EXPECT_EQ(generator_->NextBoundary(clock_.Now()).value_or(absl::InfinitePast()),
             Local(absl::CivilSecond(2026, 10, 1, 0, 0, 0)));  // the next month
+}
+
+TEST_F(CutoffGeneratorStoreTest, ALeaderAppointedAfterTheMonthWasGeneratedOwesFromTheNextMonth) {
+  EXPECT_EQ(generator_->GenerateDue(clock_.Now()).value_or(-1), 3);  // digest, 2 cycles
+  clock_.Set(Local(absl::CivilSecond(2026, 9, 26, 9, 0, 0)));
+  directory_.SetLeaders({{"p-leader-1", ""}, {"p-leader-2", ""}, {"p-leader-3", "郑十"}});
+  ASSERT_TRUE(names_.Refresh().ok());  // with the calendar
+  EXPECT_EQ(generator_->GenerateDue(clock_.Now()).value_or(-1), 0);
+  EXPECT_THAT(Deadlines(common::v1::SUBJECT_KIND_DISPATCH_CYCLE),
+              ::testing::UnorderedElementsAre("p-leader-1@2026-09 2026-10-01T00:00:00+08:00",
+                                              "p-leader-2@2026-09 2026-10-01T00:00:00+08:00"));
+
+  // The next month gets all three, once, whichever replica generates it.
+  clock_.Set(Local(absl::CivilSecond(2026, 10, 1, 0, 0, 0)));
+  EXPECT_EQ(generator_->GenerateDue(clock_.Now()).value_or(-1), 3);
+  CutoffGenerator other(&db_->pool(), &store_, keeper_.get(), &names_);
+  EXPECT_EQ(other.GenerateDue(clock_.Now()).value_or(-1), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM deadlines WHERE subject_kind = 5"), 5);
+}
+
+TEST_F(CutoffGeneratorStoreTest, GeneratedDeadlinesAreLabelledWithTheRegistrysNames) {
+  directory_.SetLeaders({{"p-leader-1", "郑十"}, {"p-leader-2", ""}});
+  directory_.SetUnits({{"unit-a", "住建局"}});
+  ASSERT_TRUE(names_.Refresh().ok());
+  RegisterItem("it-1", "unit-a", absl::CivilDay(2027, 6, 30));
+  RegisterItem("it-2", "unit-b", absl::CivilDay(2027, 6, 30));  // not in the registry
+  ASSERT_TRUE(generator_->GenerateDue(clock_.Now()).ok());
+  clock_.Set(Local(absl::CivilSecond(2026, 10, 10, 0, 0, 0)));
+  ASSERT_TRUE(generator_->GenerateDue(clock_.Now()).ok());
+  EXPECT_THAT(
+      Labels(common::v1::SUBJECT_KIND_REPORT),
+      ::testing::UnorderedElementsAre("unit-a@2026-10-1: 住建局 report for period 2026-10-1",
+                                      "unit-b@2026-10-1: unit-b report for period 2026-10-1",
+                                      "unit-a@2026-10-2: 住建局 report for period 2026-10-2",
+                                      "unit-b@2026-10-2: unit-b report for period 2026-10-2"));
+  EXPECT_THAT(
+      Labels(common::v1::SUBJECT_KIND_DISPATCH_CYCLE),
+      ::testing::UnorderedElementsAre("p-leader-1@2026-09: 郑十 dispatch cycle 2026-09",
+                                      "p-leader-2@2026-09: p-leader-2 dispatch cycle 2026-09",
+                                      "p-leader-1@2026-10: 郑十 dispatch cycle 2026-10",
+                                      "p-leader-2@2026-10: p-leader-2 dispatch cycle 2026-10"));
+  EXPECT_THAT(Labels(common::v1::SUBJECT_KIND_DIGEST),
+              ElementsAre("2026-10-1: office digest for period 2026-10-1",
+                          "2026-10-2: office digest for period 2026-10-2"));
+}
+
+TEST_F(CutoffGeneratorStoreTest, ADraftCountedInWorkingDaysMovesWithTheCalendarUntilUrged) {
+  calendar_.Set(calendar::WorkCalendar());  // before the holidays were imported
+  // As minutes registers it: 3 working days after 09-28 with weekends only.
+  auto register_draft = [&](const std::string& event_id, absl::CivilDay held_on,
+                            absl::CivilDay due_on) {
+    v1::DeadlineRegistered registered;
+    *registered.mutable_subject() = Subject(common::v1::SUBJECT_KIND_DRAFT, event_id);
+    registered.set_owner_unit_id("unit-office");
+    registered.set_rule("draft.working_days");
+    (*registered.mutable_inputs())["held_on"] = FormatDay(held_on);
+    (*registered.mutable_inputs())["days"] = "3";
+    (*registered.mutable_inputs())["zone"] = "Asia/Shanghai";
+    (*registered.mutable_inputs())["non_working_days_passed"] = "0";
+    *registered.mutable_deadline()->mutable_date() = ToProto(due_on);
+    registered.set_label("draft of " + event_id);
+    Deliver(registered, clock_.Now());
+  };
+  register_draft("ev-late", absl::CivilDay(2026, 9, 28), absl::CivilDay(2026, 10, 1));
+  // A calendar-days draft keeps its instant; only its ladder follows.
+  v1::DeadlineRegistered calendar_days;
+  *calendar_days.mutable_subject() = Subject(common::v1::SUBJECT_KIND_DRAFT, "ev-days");
+  calendar_days.set_rule("draft.calendar_days");
+  (*calendar_days.mutable_inputs())["held_on"] = "2026-09-28";
+  (*calendar_days.mutable_inputs())["days"] = "3";
+  *calendar_days.mutable_deadline()->mutable_date() = ToProto(absl::CivilDay(2026, 10, 1));
+  Deliver(calendar_days, clock_.Now());
+
+  calendar_.Set(Calendar2026());
+  ASSERT_TRUE(keeper_->FollowCalendar().ok());
+  EXPECT_THAT(
+      Deadlines(common::v1::SUBJECT_KIND_DRAFT),
+      ElementsAre("ev-days 2026-10-02T00:00:00+08:00", "ev-late 2026-10-09T00:00:00+08:00"));
+  v1::GetDeadlineRequest get;
+  *get.mutable_subject() = Subject(common::v1::SUBJECT_KIND_DRAFT, "ev-late");
+  auto draft = keeper_->GetDeadline(Reader{true, {}}, get);
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  EXPECT_EQ(draft->inputs().at("non_working_days_passed"), "7");
+  EXPECT_EQ(keeper_->FollowCalendar().value_or(-1), 0);
+
+  // Once its urging fired, a calendar change leaves it where it is.
+  clock_.Set(Local(absl::CivilSecond(2026, 10, 9, 0, 0, 0)));
+  ASSERT_TRUE(keeper_->FireDue(clock_.Now(), 100).ok());
+  calendar_.Set(calendar::WorkCalendar());
+  ASSERT_TRUE(keeper_->FollowCalendar().ok());
+  EXPECT_THAT(
+      Deadlines(common::v1::SUBJECT_KIND_DRAFT),
+      ElementsAre("ev-days 2026-10-02T00:00:00+08:00", "ev-late 2026-10-09T00:00:00+08:00"));
 }
 
 TEST_F(CutoffGeneratorStoreTest, CatchesUpPeriodByPeriodAfterDowntime) {
@@ -209,7 +337,7 @@ TEST_F(CutoffGeneratorStoreTest, TwoKeepersGeneratingTheSamePeriodsGiveOneSet) {
   clock_.Set(Local(absl::CivilSecond(2027, 3, 1, 0, 0, 0)));
   auto other_keeper = NewKeeper();
   MysqlDeadlineStore other_store;
-  CutoffGenerator other(&db_->pool(), &other_store, other_keeper.get(), &leaders_);
+  CutoffGenerator other(&db_->pool(), &other_store, other_keeper.get(), &names_);
   absl::StatusOr<int> there = -1;
   std::thread thread([&] { there = other.GenerateDue(clock_.Now()); });
   absl::StatusOr<int> here = generator_->GenerateDue(clock_.Now());

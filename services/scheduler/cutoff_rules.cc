@@ -34,7 +34,8 @@ const std::string* Input(const duban::scheduler::v1::Deadline& deadline, const c
 }  // namespace
 
 GeneratedDeadline ReportDeadline(const calendar::Period& period, const std::string& unit_id,
-                                 const calendar::PeriodRules& rules, absl::TimeZone zone) {
+                                 const calendar::PeriodRules& rules, absl::TimeZone zone,
+                                 const std::string& unit_name) {
   GeneratedDeadline g;
   g.subject =
       MakeSubject(duban::common::v1::SUBJECT_KIND_REPORT, absl::StrCat(unit_id, "@", period.id));
@@ -49,7 +50,7 @@ GeneratedDeadline ReportDeadline(const calendar::Period& period, const std::stri
               {"digest_cutoff", FormatLocal(period.digest_cutoff(), zone)}};
   g.due_at = period.report_cutoff();
   g.given = Instant(g.due_at);
-  g.label = absl::StrCat("report of ", unit_id, " for period ", period.id);
+  g.label = absl::StrCat(unit_name.empty() ? unit_id : unit_name, " report for period ", period.id);
   return g;
 }
 
@@ -70,7 +71,7 @@ GeneratedDeadline DigestDeadline(const calendar::Period& period, const calendar:
 }
 
 GeneratedDeadline DispatchCycleDeadline(const std::string& leader_id, absl::CivilMonth month,
-                                        absl::TimeZone zone) {
+                                        absl::TimeZone zone, const std::string& leader_name) {
   GeneratedDeadline g;
   const std::string month_text = calendar::FormatMonth(month);
   g.subject = MakeSubject(duban::common::v1::SUBJECT_KIND_DISPATCH_CYCLE,
@@ -81,7 +82,8 @@ GeneratedDeadline DispatchCycleDeadline(const std::string& leader_id, absl::Civi
   const absl::CivilDay last_day = absl::CivilDay(month + 1) - 1;
   *g.given.mutable_date() = ToProto(last_day);
   g.due_at = EndOfLocalDay(last_day, zone);
-  g.label = absl::StrCat("dispatch cycle of ", leader_id, " in ", month_text);
+  g.label =
+      absl::StrCat(leader_name.empty() ? leader_id : leader_name, " dispatch cycle ", month_text);
   return g;
 }
 

@@ -37,9 +37,11 @@ struct GeneratedDeadline {
 
 // REPORT "<unit_id>@<period_id>", owned by the lead unit, due at the period's
 // report cut-off; inputs: period_id, lead_unit_id, report_day, cutoff_time,
-// policy, starts_after, digest_cutoff.
+// policy, starts_after, digest_cutoff. Labelled "<unit name> report for period
+// <period_id>" (the id when `unit_name` is empty).
 GeneratedDeadline ReportDeadline(const calendar::Period& period, const std::string& unit_id,
-                                 const calendar::PeriodRules& rules, absl::TimeZone zone);
+                                 const calendar::PeriodRules& rules, absl::TimeZone zone,
+                                 const std::string& unit_name = "");
 
 // DIGEST "<period_id>", due at the period's digest cut-off; inputs:
 // period_id, digest_day, cutoff_time, policy, report_cutoff.
@@ -48,8 +50,10 @@ GeneratedDeadline DigestDeadline(const calendar::Period& period, const calendar:
 
 // DISPATCH_CYCLE "<leader_id>@<yyyy-mm>", owned by the leader, due at the end
 // of the month's last day (a date-only deadline); inputs: leader_id, month.
+// Labelled "<leader name> dispatch cycle <yyyy-mm>" (the id when
+// `leader_name` is empty).
 GeneratedDeadline DispatchCycleDeadline(const std::string& leader_id, absl::CivilMonth month,
-                                        absl::TimeZone zone);
+                                        absl::TimeZone zone, const std::string& leader_name = "");
 
 // Where a report or digest cut-off falls under `calendar` and `rules`
 // (nullopt for other rules or unreadable inputs): a calendar change moves it.

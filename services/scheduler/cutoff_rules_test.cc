@@ -41,6 +41,18 @@ TEST(CutoffRulesTest, AReportIsOwedByItsLeadUnitAtTheShiftedCutoff) {
   EXPECT_EQ(g.inputs.at("policy"), "next_working_day");
 }
 
+TEST(CutoffRulesTest, LabelsNameTheUnitAndTheLeaderOrFallBackToTheirIds) {
+  EXPECT_EQ(ReportDeadline(October1(), "unit-a", {}, Shanghai(), "住建局").label,
+            "住建局 report for period 2026-10-1");
+  EXPECT_EQ(ReportDeadline(October1(), "unit-a", {}, Shanghai()).label,
+            "unit-a report for period 2026-10-1");
+  EXPECT_EQ(DispatchCycleDeadline("p-leader", absl::CivilMonth(2026, 10), Shanghai(), "郑十").label,
+            "郑十 dispatch cycle 2026-10");
+  EXPECT_EQ(DispatchCycleDeadline("p-leader", absl::CivilMonth(2026, 10), Shanghai()).label,
+            "p-leader dispatch cycle 2026-10");
+  EXPECT_EQ(DigestDeadline(October1(), {}, Shanghai()).label, "office digest for period 2026-10-1");
+}
+
 TEST(CutoffRulesTest, OneDigestPerPeriod) {
   const GeneratedDeadline g = DigestDeadline(October1(), {}, Shanghai());
   EXPECT_EQ(g.subject.kind(), common::v1::SUBJECT_KIND_DIGEST);

@@ -32,6 +32,8 @@ using duban::common::v1::Subject;
 using duban::scheduler::v1::Deadline;
 
 constexpr char kActor[] = "service:scheduler";
+// Minutes' draft deadline counted in working days (inputs held_on, days).
+constexpr char kDraftWorkingDaysRule[] = "draft.working_days";
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
 
@@ -73,6 +75,23 @@ std::vector<RungDue> NotYetFired(const Deadline& deadline, std::vector<RungDue> 
   return fresh;
 }
 
+// The day a draft deadline counted in working days falls on under
+// `calendar`: the inputs' days-th working day after held_on (as minutes
+// computes it). nullopt for other rules or unreadable inputs.
+// `skipped` receives the non-working days passed over.
+std::optional<absl::CivilDay> DraftDueOn(const Deadline& deadline,
+                                         const calendar::WorkCalendar& calendar,
+                                         std::vector<absl::CivilDay>* skipped) {
+  if (deadline.rule() != kDraftWorkingDaysRule) return std::nullopt;
+  const auto held_on = deadline.inputs().find("held_on");
+  const auto days = deadline.inputs().find("days");
+  if (held_on == deadline.inputs().end() || days == deadline.inputs().end()) return std::nullopt;
+  absl::StatusOr<absl::CivilDay> day = ParseDay(held_on->second, "held_on");
+  int count = 0;
+  if (!day.ok() || !absl::SimpleAtoi(days->second, &count) || count < 1) return std::nullopt;
+  return calendar.AddWorkingDays(*day, count, skipped);
+}
+
 }  // namespace
 
 std::string SubjectKey(const Subject& subject) {
@@ -85,7 +104,7 @@ std::string SubjectKey(const Subject& subject) {
 DeadlineKeeper::DeadlineKeeper(db::ConnectionPool* pool, DeadlineStore* store, const Clock* clock,
                                absl::TimeZone zone, const calendar::CalendarSource* calendars,
                                LadderOptions options, calendar::PeriodRules period_rules,
-                               SchedulerMetrics* metrics)
+                               SchedulerMetrics* metrics, const RegistryNames* names)
     : pool_(pool),
       store_(store),
       clock_(clock),
@@ -93,7 +112,8 @@ DeadlineKeeper::DeadlineKeeper(db::ConnectionPool* pool, DeadlineStore* store, c
       calendars_(calendars),
       options_(options),
       period_rules_(period_rules),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      names_(names) {}
 
 // ---- Events from the owners of deadlines ----
 
@@ -248,7 +268,10 @@ absl::Status DeadlineKeeper::TrackItemOpened(sql::Connection& conn,
   constexpr int kMaxPeriodsBack = 240;
   for (int i = 0; i < kMaxPeriodsBack && period.starts_after < now; ++i) {
     DUBAN_RETURN_IF_ERROR(
-        EnsureGenerated(conn, ReportDeadline(period, lead_unit, period_rules_, zone_), now)
+        EnsureGenerated(conn,
+                        ReportDeadline(period, lead_unit, period_rules_, zone_,
+                                       names_ == nullptr ? lead_unit : names_->UnitName(lead_unit)),
+                        now)
             .status());
     period = calendar::NextPeriod(period, *calendar, zone_, period_rules_);
   }
@@ -376,11 +399,13 @@ absl::StatusOr<bool> DeadlineKeeper::FollowCalendarOne(const std::string& id,
     if (std::find(fired.begin(), fired.end(), duban::common::v1::RUNG_URGING) != fired.end()) {
       return absl::OkStatus();
     }
-    // TODO(#4): a draft deadline counted in working days is computed by
-    // minutes; only its ladder follows the calendar here, not its instant.
     absl::Time due = FromProto(d.due_at());
+    std::optional<absl::CivilDay> due_on;
+    std::vector<absl::CivilDay> passed_over;
     if (std::optional<calendar::Cutoff> cutoff = CutoffOf(d, calendar, zone_, period_rules_)) {
       due = cutoff->at;
+    } else if ((due_on = DraftDueOn(d, calendar, &passed_over))) {
+      due = EndOfLocalDay(*due_on, zone_);
     }
     std::vector<RungDue> fresh = ComputeLadder(due, zone_, calendar, options_);
     std::erase_if(fresh, [&](const RungDue& r) {
@@ -396,6 +421,10 @@ absl::StatusOr<bool> DeadlineKeeper::FollowCalendarOne(const std::string& id,
     const Deadline before = d;
     *d.mutable_due_at() = ToProto(due);
     if (stored->given.has_instant()) *stored->given.mutable_instant() = ToProto(due);
+    if (due_on) {
+      if (stored->given.has_date()) *stored->given.mutable_date() = ToProto(*due_on);
+      (*d.mutable_inputs())["non_working_days_passed"] = absl::StrCat(passed_over.size());
+    }
     d.set_revision(d.revision() + 1);
     const absl::Time now = clock_->Now();
     DUBAN_RETURN_IF_ERROR(store_->Update(conn, *stored, now));

@@ -21,6 +21,7 @@
 #include "services/scheduler/cutoff_rules.h"
 #include "services/scheduler/deadline_store.h"
 #include "services/scheduler/ladder.h"
+#include "services/scheduler/registry_names.h"
 #include "services/scheduler/scheduler_metrics.h"
 
 namespace duban::scheduler {
@@ -36,11 +37,12 @@ struct Reader {
 // run FireDue at once against the same database.
 class DeadlineKeeper {
  public:
-  // Nothing is owned; `metrics` may be null.
+  // Nothing is owned; `metrics` and `names` may be null (`names` labels the
+  // reports it creates with unit names; without it, with unit ids).
   DeadlineKeeper(db::ConnectionPool* pool, DeadlineStore* store, const Clock* clock,
                  absl::TimeZone zone, const calendar::CalendarSource* calendars,
                  LadderOptions options, calendar::PeriodRules period_rules,
-                 SchedulerMetrics* metrics);
+                 SchedulerMetrics* metrics, const RegistryNames* names = nullptr);
 
   // Applies one delivered event inside the caller's transaction (see
   // db::ApplyEvents): DeadlineRegistered creates or moves the subject's
@@ -61,7 +63,9 @@ class DeadlineKeeper {
 
   // After a calendar change: moves every pending deadline whose urging rung
   // has not fired to where the current calendar puts it (report and digest
-  // cut-offs; the supervision rung of every ladder), one transaction each.
+  // cut-offs; draft deadlines counted in working days, rule
+  // "draft.working_days" with inputs held_on and days; the supervision rung
+  // of every ladder), one transaction each.
   // Rungs of a kind that already fired are not scheduled again. Returns how
   // many deadlines moved.
   absl::StatusOr<int> FollowCalendar();
@@ -130,6 +134,7 @@ class DeadlineKeeper {
   const LadderOptions options_;
   const calendar::PeriodRules period_rules_;
   SchedulerMetrics* metrics_;
+  const RegistryNames* names_;
 };
 
 // "ITEM/<id>": the ordering key of a subject's events.

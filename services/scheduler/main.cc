@@ -13,6 +13,7 @@
 #include "services/scheduler/deadline_keeper.h"
 #include "services/scheduler/firing_loop.h"
 #include "services/scheduler/mysql_deadline_store.h"
+#include "services/scheduler/registry_names.h"
 #include "services/scheduler/scheduler_config.h"
 #include "services/scheduler/scheduler_metrics.h"
 #include "services/scheduler/scheduler_policies.h"
@@ -36,13 +37,26 @@ int main(int argc, char** argv) {
   std::shared_ptr<duban::registry::v1::RegistryService::StubInterface> registry =
       duban::registry::v1::RegistryService::NewStub(rt.Channel("registry"));
   duban::calendar::RegistryCalendar calendar(registry, &rt.clock());
-  std::unique_ptr<LeaderDirectory> leaders = NewRegistryLeaderDirectory(registry);
+  std::unique_ptr<RegistryDirectory> directory = NewGrpcRegistryDirectory(registry);
+  RegistryNames names(directory.get());
   MysqlDeadlineStore store;
   SchedulerMetrics metrics(rt.metrics());
   DeadlineKeeper keeper(&rt.pool(), &store, &rt.clock(), rt.zone(), &calendar, options->ladder,
-                        options->periods, &metrics);
-  CutoffGenerator generator(&rt.pool(), &store, &keeper, leaders.get());
-  CalendarFollower follower([&calendar] { return calendar.Refresh(); }, &keeper);
+                        options->periods, &metrics, &names);
+  CutoffGenerator generator(&rt.pool(), &store, &keeper, &names);
+  // The district leaders and the names of units and people are reloaded with
+  // the calendar; when the registry does not answer, the ones held stay.
+  CalendarFollower follower(
+      [&calendar, &names]() -> absl::StatusOr<bool> {
+        absl::StatusOr<bool> changed = calendar.Refresh();
+        if (absl::Status status = names.Refresh(); !status.ok()) {
+          duban::LogEvery(absl::Minutes(1), "scheduler.registry_names", duban::LogLevel::kWarning,
+                          "registry_names_not_refreshed",
+                          {{"error", std::string(status.message())}});
+        }
+        return changed;
+      },
+      &keeper);
   FiringLoop loop(&keeper, &generator, &follower, &rt.clock(), &metrics, options->poll_interval,
                   options->calendar_refresh, options->fire_batch);
   SchedulerServiceImpl service(&authorizer, &keeper, &rt.pool());

@@ -13,7 +13,8 @@ namespace duban::scheduler {
 
 struct SchedulerOptions {
   LadderOptions ladder;
-  // Report and digest cut-off days, time of day and non-working-day policy.
+  // Report and digest cut-off days, time of day and non-working-day policy
+  // (the flags of common/calendar/period_flags.h, shared with reporting).
   calendar::PeriodRules periods;
   // Real time between reloads of the registry's work calendar.
   absl::Duration calendar_refresh = absl::Seconds(30);

@@ -27,11 +27,7 @@ class GrpcLiaisonDirectory final : public LiaisonDirectory {
     request.set_unit_id(unit_id);
     registry::v1::GetLiaisonResponse response;
     grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(SystemClock::Get()->Now() + kCallTimeout));
-    if (token_) {
-      const std::string token = token_();
-      if (!token.empty()) AttachToken(context, token);
-    }
+    Prepare(context);
     const absl::Status status = FromGrpc(stub_->GetLiaison(&context, request, &response));
     // A unit the registry does not know has no liaison to name.
     if (absl::IsNotFound(status)) return std::string();
@@ -41,7 +37,31 @@ class GrpcLiaisonDirectory final : public LiaisonDirectory {
     return response.term().person_id();
   }
 
+  absl::StatusOr<bool> UnitExists(const std::string& unit_id) override {
+    if (unit_id.empty()) return false;
+    registry::v1::GetUnitRequest request;
+    request.set_unit_id(unit_id);
+    registry::v1::GetUnitResponse response;
+    grpc::ClientContext context;
+    Prepare(context);
+    const absl::Status status = FromGrpc(stub_->GetUnit(&context, request, &response));
+    if (absl::IsNotFound(status)) return false;
+    if (!status.ok()) {
+      return absl::Status(status.code(), absl::StrCat("registry: ", status.message()));
+    }
+    return true;
+  }
+
  private:
+  // A deadline in real time and the token, when there is one.
+  void Prepare(grpc::ClientContext& context) {
+    context.set_deadline(absl::ToChronoTime(SystemClock::Get()->Now() + kCallTimeout));
+    if (token_) {
+      const std::string token = token_();
+      if (!token.empty()) AttachToken(context, token);
+    }
+  }
+
   std::shared_ptr<registry::v1::RegistryService::StubInterface> stub_;
   std::function<std::string()> token_;
 };

@@ -19,9 +19,12 @@ class LiaisonDirectory {
   // The person id of the unit's current liaison, "" when it has none.
   // UNAVAILABLE when the registry cannot be asked (the event is retried).
   virtual absl::StatusOr<std::string> CurrentLiaison(const std::string& unit_id) = 0;
+  // Whether the registry knows the unit (active or not). UNAVAILABLE (or the
+  // registry's other code) when it cannot be asked.
+  virtual absl::StatusOr<bool> UnitExists(const std::string& unit_id) = 0;
 };
 
-// Asks the registry's GetLiaison. An unknown unit (NOT_FOUND) gives "";
+// Asks the registry's GetLiaison and GetUnit. An unknown unit (NOT_FOUND) gives "";
 // other failures come back with the registry's code. `token` returns the bearer
 // token to attach (null or empty: the channel authenticates).
 std::unique_ptr<LiaisonDirectory> NewGrpcLiaisonDirectory(

@@ -5,7 +5,6 @@
 #include "duban/registry/v1/registry.grpc.pb.h"
 #include "services/supervision/liaison_directory.h"
 #include "services/supervision/migrations.h"
-#include "services/supervision/shutdown_follower.h"
 #include "services/supervision/supervision_policies.h"
 #include "services/supervision/supervision_service.h"
 #include "services/supervision/supervision_workflow.h"
@@ -32,13 +31,6 @@ int main(int argc, char** argv) {
   runtime.AddService(&service);
   runtime.AddService(&sink);
   // Watch streams end as soon as shutdown begins, so they never hold it up.
-  supervision::ShutdownFollower follower([&runtime] { return runtime.serving_port(); },
-                                         runtime.config().listen_host,
-                                         [&workflow] { workflow.watch_hub().Shutdown(); });
-  runtime.AddBackground([&follower] { follower.Start(); },
-                        [&follower, &workflow] {
-                          follower.Stop();
-                          workflow.watch_hub().Shutdown();
-                        });
+  runtime.OnShutdownBegin([&workflow] { workflow.watch_hub().Shutdown(); });
   return runtime.Serve();
 }

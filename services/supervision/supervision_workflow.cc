@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "common/status.h"
 #include "common/time_util.h"
+#include "common/validation.h"
 #include "duban/scheduler/v1/scheduler.pb.h"
 #include "duban/tasks/v1/tasks.pb.h"
 #include "services/supervision/figures.h"
@@ -140,6 +141,8 @@ absl::Status ValidateSplit(const v1::SplitReferredItemRequest& request, absl::Ti
     const v1::SplitPart& part = request.parts(i);
     const std::string field = absl::StrCat("parts[", i, "]");
     if (part.content().empty()) return InvalidField(field + ".content", "missing");
+    DUBAN_RETURN_IF_ERROR(CheckText(field + ".content", part.content(), kMaxContentChars));
+    DUBAN_RETURN_IF_ERROR(CheckText(field + ".measures", part.measures(), kMaxContentChars));
     if (part.responsible_unit_ids().empty()) {
       return InvalidField(field + ".responsible_unit_ids", "at least one unit is required");
     }
@@ -151,6 +154,7 @@ absl::Status ValidateSplit(const v1::SplitReferredItemRequest& request, absl::Ti
     if (part.deadline().kind_case() == common::v1::Deadline::KIND_NOT_SET) {
       return InvalidField(field + ".deadline", "missing");
     }
+    DUBAN_RETURN_IF_ERROR(CheckDeadline(field + ".deadline", part.deadline()));
     DUBAN_RETURN_IF_ERROR(DueInstant(part.deadline(), zone, field + ".deadline").status());
   }
   return absl::OkStatus();
@@ -172,6 +176,24 @@ absl::Status CheckSplittable(const v1::SupervisionCase& supervision_case) {
     return absl::FailedPreconditionError(
         absl::StrCat("item ", item_id, " was already split into ",
                      absl::StrJoin(supervision_case.sub_item_ids(), ", ")));
+  }
+  return absl::OkStatus();
+}
+
+// INVALID_ARGUMENT naming the first part's unit the registry does not know;
+// the registry's error (e.g. UNAVAILABLE) when it cannot be asked.
+absl::Status CheckUnitsKnown(const v1::SplitReferredItemRequest& request,
+                             LiaisonDirectory& registry) {
+  for (int i = 0; i < request.parts_size(); ++i) {
+    const v1::SplitPart& part = request.parts(i);
+    for (int j = 0; j < part.responsible_unit_ids_size(); ++j) {
+      const std::string& unit_id = part.responsible_unit_ids(j);
+      DUBAN_ASSIGN_OR_RETURN(bool known, registry.UnitExists(unit_id));
+      if (!known) {
+        return InvalidField(absl::StrCat("parts[", i, "].responsible_unit_ids[", j, "]"),
+                            absl::StrCat("no unit ", unit_id, " in the registry"));
+      }
+    }
   }
   return absl::OkStatus();
 }
@@ -228,9 +250,14 @@ absl::Status SupervisionWorkflow::ApplyEvent(sql::Connection& conn,
                         FirstSet({&met.met_at()}, FromProto(event.occurred_at())));
   }
   if (payload.Is<scheduler::v1::DeadlineCancelled>()) {
-    // An urged deadline that no longer applies (a split parent, a cancelled
-    // item): its case stays as it is until its subject is met or closed.
-    return absl::OkStatus();
+    scheduler::v1::DeadlineCancelled cancelled;
+    if (!payload.UnpackTo(&cancelled)) {
+      return absl::InvalidArgumentError("payload: bad DeadlineCancelled");
+    }
+    // An urged deadline that no longer applies ends its case, except a
+    // referral's: a split parent's case follows its sub-items to closure.
+    return CloseSubject(conn, event, cancelled.subject(), FromProto(event.occurred_at()),
+                        /*keep_referred=*/true);
   }
   LogEvery(absl::Minutes(1), "supervision.unknown_event", LogLevel::kWarning, "event_ignored",
            {{"event_id", event.event_id()}, {"type", payload.type_url()}});
@@ -291,10 +318,12 @@ absl::Status SupervisionWorkflow::ApplyArrival(sql::Connection& conn,
 
 absl::Status SupervisionWorkflow::CloseSubject(sql::Connection& conn,
                                                const events::v1::Event& event,
-                                               const Subject& subject, absl::Time at) {
+                                               const Subject& subject, absl::Time at,
+                                               bool keep_referred) {
   DUBAN_ASSIGN_OR_RETURN(std::optional<v1::SupervisionCase> current,
                          SupervisionStore::FindCase(conn, subject, true));
   if (!current) return absl::OkStatus();
+  if (keep_referred && current->referred()) return absl::OkStatus();
   const v1::SupervisionCase before = *current;
   if (!CloseCase(*current, at)) return absl::OkStatus();
   DUBAN_RETURN_IF_ERROR(SupervisionStore::SaveCase(conn, *current));
@@ -372,6 +401,9 @@ absl::Status SupervisionWorkflow::RecordCircular(const Caller& caller,
       *pool_, "/duban.supervision.v1.SupervisionService/RecordCircular", request.request_id(),
       caller.subject(), request, response, [&](sql::Connection& conn) -> absl::Status {
         if (request.circular_id().empty()) return InvalidField("circular_id", "required");
+        if (request.has_issued_at()) {
+          DUBAN_RETURN_IF_ERROR(CheckTimestamp("issued_at", request.issued_at()));
+        }
         const absl::Time now = clock_->Now();
         const absl::Time at = request.has_issued_at() ? FromProto(request.issued_at()) : now;
         // Every case is locked before the Watch feed's counter row, which is
@@ -429,6 +461,12 @@ absl::Status SupervisionWorkflow::ListCases(const Caller& caller,
   DUBAN_ASSIGN_OR_RETURN(filter.unit_ids, VisibleUnits(caller, request.unit_id()));
   filter.state = request.state();
   filter.subject_kind = request.subject_kind();
+  if (request.has_opened_from()) {
+    DUBAN_RETURN_IF_ERROR(CheckTimestamp("opened_from", request.opened_from()));
+  }
+  if (request.has_opened_to()) {
+    DUBAN_RETURN_IF_ERROR(CheckTimestamp("opened_to", request.opened_to()));
+  }
   if (request.has_opened_from()) filter.opened_from = FromProto(request.opened_from());
   if (request.has_opened_to()) filter.opened_to = FromProto(request.opened_to());
   filter.referred_only = request.referred_only();
@@ -448,6 +486,8 @@ absl::Status SupervisionWorkflow::ListNotices(const Caller& caller,
   NoticeFilter filter;
   DUBAN_ASSIGN_OR_RETURN(filter.unit_ids, VisibleUnits(caller, request.unit_id()));
   filter.kind = request.kind();
+  if (request.has_from()) DUBAN_RETURN_IF_ERROR(CheckTimestamp("from", request.from()));
+  if (request.has_to()) DUBAN_RETURN_IF_ERROR(CheckTimestamp("to", request.to()));
   if (request.has_from()) filter.from = FromProto(request.from());
   if (request.has_to()) filter.to = FromProto(request.to());
   return db::WithConnection(*pool_, [&](sql::Connection& conn) -> absl::Status {
@@ -464,6 +504,8 @@ absl::Status SupervisionWorkflow::GetFigures(const Caller& caller,
                                              v1::GetFiguresResponse* response) {
   if (!request.has_from()) return InvalidField("from", "required");
   if (!request.has_to()) return InvalidField("to", "required");
+  DUBAN_RETURN_IF_ERROR(CheckTimestamp("from", request.from()));
+  DUBAN_RETURN_IF_ERROR(CheckTimestamp("to", request.to()));
   const absl::Time from = FromProto(request.from());
   const absl::Time to = FromProto(request.to());
   if (to <= from) return InvalidField("to", "must be after from");
@@ -494,6 +536,10 @@ absl::Status SupervisionWorkflow::SplitReferredItem(const Caller& caller,
                                                     const v1::SplitReferredItemRequest& request,
                                                     v1::SplitReferredItemResponse* response) {
   DUBAN_RETURN_IF_ERROR(ValidateSplit(request, zone_));
+  // Asked before anything is recorded, so that a split tasks would refuse for
+  // an unknown unit never stays on the case. The parent item exists: its
+  // case was opened by the referral tasks sent.
+  DUBAN_RETURN_IF_ERROR(CheckUnitsKnown(request, *liaisons_));
   DUBAN_RETURN_IF_ERROR(db::RunOnce(
       *pool_, "/duban.supervision.v1.SupervisionService/SplitReferredItem", request.request_id(),
       caller.subject(), request, response, [&](sql::Connection& conn) -> absl::Status {
@@ -524,8 +570,6 @@ absl::Status SupervisionWorkflow::SplitReferredItem(const Caller& caller,
         DUBAN_RETURN_IF_ERROR(AuditCase(conn, caller.subject(), now,
                                         "supervision.SplitReferredItem", &before, *current,
                                         request.request_id()));
-        // TODO(#4): a split tasks refuses (an unknown unit; audited there as
-        // tasks.SplitRefused) stays recorded on the case; units are not checked here.
         DUBAN_RETURN_IF_ERROR(
             db::EnqueueEvent(conn, "tasks", absl::StrCat("ITEM/", request.item_id()), split, now));
         DUBAN_RETURN_IF_ERROR(FeedCase(conn, *current, now));

@@ -39,9 +39,10 @@ class SupervisionWorkflow {
   // The db::EventHandler of the event sink: applies one event inside the
   // delivery's transaction. Understood payloads: duban.scheduler.v1.RungFired,
   // duban.tasks.v1.ItemReferred, duban.tasks.v1.ItemChanged and
-  // duban.scheduler.v1.DeadlineMet (forwarded by the scheduler once a subject
-  // was urged); duban.scheduler.v1.DeadlineCancelled changes nothing, and
-  // others are acknowledged and ignored.
+  // duban.scheduler.v1.DeadlineMet and DeadlineCancelled (forwarded by the
+  // scheduler once a subject was urged; each closes the subject's case at the
+  // met time or the event's time, except that a cancellation leaves a
+  // referral's case to its sub-items); others are acknowledged and ignored.
   // Every notice, case change and first sighting of an item is appended to
   // the Watch feed in the same transaction. UNAVAILABLE (retried by the
   // sender) when the registry cannot be asked.
@@ -56,6 +57,9 @@ class SupervisionWorkflow {
   // asks tasks (event SplitRequested) to create the sub-items
   // "<item_id>-s1", "<item_id>-s2", ... in the order of the parts.
   // INVALID_ARGUMENT naming the field ("parts[1].deadline: missing");
+  // INVALID_ARGUMENT "parts[i].responsible_unit_ids[j]: no unit X in the
+  // registry" for a unit the registry does not know (UNAVAILABLE when it cannot
+  // be asked; nothing is recorded either way);
   // NOT_FOUND when the item has no case; FAILED_PRECONDITION when its case is
   // not a referral, is closed, or the item was split already. A retry with the
   // same request_id returns the first answer.
@@ -90,8 +94,11 @@ class SupervisionWorkflow {
  private:
   absl::Status ApplyArrival(sql::Connection& conn, const events::v1::Event& event,
                             const RungArrival& arrival);
+  // Closes the subject's case at `at` (audited, fed to Watch); with
+  // `keep_referred` a case opened or marked by a referral stays as it is.
   absl::Status CloseSubject(sql::Connection& conn, const events::v1::Event& event,
-                            const common::v1::Subject& subject, absl::Time at);
+                            const common::v1::Subject& subject, absl::Time at,
+                            bool keep_referred = false);
   // Closes the item's case once it is reported complete or closed; announces
   // an item seen for the first time.
   absl::Status ApplyItemChanged(sql::Connection& conn, const events::v1::Event& event,

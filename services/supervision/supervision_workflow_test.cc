@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
+#include "common/db/audit.h"
 #include "common/db/outbox.h"
 #include "common/db/statement.h"
 #include "common/status.h"
@@ -36,6 +37,11 @@ class FakeLiaisons final : public LiaisonDirectory {
   absl::StatusOr<std::string> CurrentLiaison(const std::string& unit_id) override {
     return unit_id == "u-yj" ? "p-liaison-yj" : "";
   }
+  absl::StatusOr<bool> UnitExists(const std::string& unit_id) override {
+    if (registry_down) return absl::UnavailableError("registry: connection refused");
+    return unit_id == "u-yj" || unit_id == "u-zj";
+  }
+  bool registry_down = false;
 };
 
 Caller Service() { return testing::ServiceCaller("service:reporting"); }
@@ -89,14 +95,15 @@ events::v1::Event MetEvent(const std::string& event_id, const std::string& subje
   return event;
 }
 
-events::v1::Event CancelledEvent(const std::string& event_id, const std::string& item_id) {
+events::v1::Event CancelledEvent(const std::string& event_id, const std::string& item_id,
+                                 absl::Time at = kDue) {
   scheduler::v1::DeadlineCancelled cancelled;
   cancelled.mutable_subject()->set_kind(common::v1::SUBJECT_KIND_ITEM);
   cancelled.mutable_subject()->set_id(item_id);
   events::v1::Event event;
   event.set_event_id(event_id);
   event.set_source("scheduler");
-  *event.mutable_occurred_at() = ToProto(kDue);
+  *event.mutable_occurred_at() = ToProto(at);
   event.mutable_payload()->PackFrom(cancelled);
   return event;
 }
@@ -326,6 +333,53 @@ TEST_F(SupervisionWorkflowTest, ReferralOpensARaisedReferredCase) {
   EXPECT_EQ(cases[0].state(), v1::CASE_STATE_RAISED);
   EXPECT_EQ(cases[0].unit_id(), "u-yj");
   EXPECT_EQ(cases[0].rungs(0).rung(), common::v1::RUNG_SUPERVISION);
+}
+
+TEST_F(SupervisionWorkflowTest, ACancelledUrgedDeadlineClosesItsCaseAtTheEventsTime) {
+  Deliver({RungEvent("scheduler:1", common::v1::RUNG_URGING, "i-1", kDue)});
+  ASSERT_EQ(Cases().size(), 1u);
+  const std::string case_id = Cases()[0].id();
+
+  const absl::Time cancelled_at = kDue + absl::Hours(5);
+  EXPECT_EQ(Deliver({CancelledEvent("scheduler:2", "i-1", cancelled_at)}), 1);
+  EXPECT_EQ(Deliver({CancelledEvent("scheduler:2", "i-1", cancelled_at)}), 1);  // acknowledged
+
+  const auto cases = Cases();
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_EQ(cases[0].state(), v1::CASE_STATE_CLOSED);
+  EXPECT_EQ(FromProto(cases[0].closed_at()), cancelled_at);
+
+  common::v1::AuditFilter filter;
+  filter.set_entity_type("supervision_case");
+  filter.set_entity_id(case_id);
+  absl::StatusOr<db::AuditPage> audit = db::ListAudit(database_->pool(), filter, 10, "");
+  ASSERT_TRUE(audit.ok()) << audit.status();
+  ASSERT_EQ(audit->records.size(), 2u);
+  EXPECT_EQ(audit->records[1].action(), "supervision.DeadlineCancelled");
+  EXPECT_EQ(audit->records[1].actor(), "service:scheduler");
+  EXPECT_EQ(audit->records[1].request_id(), "scheduler:2");
+
+  auto seen = WatchAll(LiaisonOf("u-yj"), FromToken("wf-0"));
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  EXPECT_THAT(Described(*seen),
+              ElementsAre("case:u-yj:CASE_STATE_OPEN", "notice:u-yj:NOTICE_KIND_URGING",
+                          "case:u-yj:CASE_STATE_CLOSED"));
+}
+
+TEST_F(SupervisionWorkflowTest, AReportCaseShowsTheSchedulersLabel) {
+  events::v1::Event urging =
+      ReportRungEvent("scheduler:1", common::v1::RUNG_URGING, "u-zj", kDue, kDue + absl::Hours(48));
+  scheduler::v1::RungFired fired;
+  ASSERT_TRUE(urging.payload().UnpackTo(&fired));
+  fired.mutable_deadline()->set_label("住建局 report for period 2026-10-1");
+  urging.mutable_payload()->PackFrom(fired);
+  Deliver({urging});
+  const auto cases = Cases();
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_EQ(cases[0].label(), "住建局 report for period 2026-10-1");
+  ASSERT_EQ(Notices().size(), 1u);
+  EXPECT_EQ(Notices()[0].text(),
+            "催办：住建局 report for period 2026-10-1 已于 2026-10-24T00:00:00+08:00 到期未办结");
 }
 
 TEST_F(SupervisionWorkflowTest, CircularIsRecordedOnceAndUnknownCasesAreNamed) {
@@ -648,6 +702,14 @@ TEST_F(SplitTest, BadPartsAreRefusedNamingTheField) {
       {[](auto& r) { r.mutable_parts(0)->clear_content(); }, "parts[0].content: missing"},
       {[](auto& r) { r.mutable_parts(1)->clear_responsible_unit_ids(); },
        "parts[1].responsible_unit_ids: at least one unit is required"},
+      {[](auto& r) { r.mutable_parts(0)->set_content(std::string(1'000'000, 'x')); },
+       "parts[0].content: at most 2000 characters (got 1000000)"},
+      {[](auto& r) { r.mutable_parts(1)->set_measures(std::string(2001, 'x')); },
+       "parts[1].measures: at most 2000 characters (got 2001)"},
+      {[](auto& r) {
+         r.mutable_parts(1)->mutable_deadline()->mutable_instant()->set_seconds(253402221600);
+       },
+       "parts[1].deadline: must fall in the years 2000 to 2199"},
   };
   for (const Case& c : cases) {
     v1::SplitReferredItemRequest request = Request("split-bad");
@@ -665,6 +727,29 @@ TEST_F(SplitTest, BadPartsAreRefusedNamingTheField) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(status.message().substr(0, 19), "parts[0].deadline: ");
   EXPECT_TRUE(SplitsForTasks().empty());
+}
+
+TEST_F(SplitTest, AUnitTheRegistryDoesNotKnowIsRefusedBeforeAnythingIsRecorded) {
+  v1::SplitReferredItemRequest request = Request("split-unknown");
+  request.mutable_parts(1)->add_responsible_unit_ids("u-404");
+  v1::SplitReferredItemResponse response;
+  const absl::Status status = workflow_->SplitReferredItem(GroupMember(), request, &response);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "parts[1].responsible_unit_ids[1]: no unit u-404 in the registry");
+
+  liaisons_.registry_down = true;
+  EXPECT_EQ(workflow_->SplitReferredItem(GroupMember(), Request("split-down"), &response).code(),
+            absl::StatusCode::kUnavailable);
+  liaisons_.registry_down = false;
+
+  const auto cases = Cases();
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_TRUE(cases[0].sub_item_ids().empty());
+  EXPECT_TRUE(cases[0].split_parts().empty());
+  EXPECT_TRUE(SplitsForTasks().empty());
+  // The same request with known units goes through afterwards.
+  ASSERT_TRUE(workflow_->SplitReferredItem(GroupMember(), Request("split-down"), &response).ok());
+  EXPECT_THAT(response.sub_item_ids(), ElementsAre("d-1-3-s1", "d-1-3-s2"));
 }
 
 TEST_F(SplitTest, OnlyAReferredOpenItemMayBeSplit) {

@@ -12,7 +12,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
 #include "common/auth.h"
 #include "common/clock.h"
 #include "common/db/outbox.h"
@@ -21,7 +20,6 @@
 #include "common/time_util.h"
 #include "duban/scheduler/v1/scheduler.pb.h"
 #include "services/supervision/migrations.h"
-#include "services/supervision/shutdown_follower.h"
 #include "services/supervision/supervision_policies.h"
 #include "services/supervision/supervision_service.h"
 #include "services/supervision/supervision_workflow.h"
@@ -38,6 +36,7 @@ constexpr char kSecret[] = "watch-service-test-secret-of-at-least-32-bytes";
 class NoLiaisons final : public LiaisonDirectory {
  public:
   absl::StatusOr<std::string> CurrentLiaison(const std::string&) override { return ""; }
+  absl::StatusOr<bool> UnitExists(const std::string&) override { return true; }
 };
 
 // Principals by subject: a unit liaison of u-yj and a supervision group member.
@@ -218,30 +217,6 @@ TEST_F(WatchServiceTest, ShuttingDownEndsOpenStreamsCleanly) {
   v1::WatchResponse response;
   EXPECT_FALSE(reader->Read(&response));
   EXPECT_TRUE(reader->Finish().ok());
-}
-
-TEST_F(WatchServiceTest, StreamsEndWhenTheServerTurnsNotServing) {
-  Serve(52193);
-  server_->GetHealthCheckService()->SetServingStatus(true);
-  absl::Notification followed;
-  ShutdownFollower follower([] { return 52193; }, "127.0.0.1",
-                            [&] {
-                              workflow_->watch_hub().Shutdown();
-                              followed.Notify();
-                            });
-  follower.Start();
-
-  grpc::ClientContext context;
-  auto reader = Open(context, "p-group", "wf-0");
-  Deliver({Urging("scheduler:1", "i-1", "u-yj")});
-  EXPECT_THAT(ReadN(*reader, 1), ElementsAre("wf-1 case u-yj"));
-
-  // What Runtime does first when shutdown begins.
-  server_->GetHealthCheckService()->SetServingStatus(false);
-  followed.WaitForNotification();
-  EXPECT_THAT(ReadN(*reader, 5), ElementsAre("wf-2 notice u-yj"));
-  EXPECT_TRUE(reader->Finish().ok());
-  follower.Stop();
 }
 
 TEST_F(WatchServiceTest, AReplacedLiaisonsStreamEndsAndCannotReopen) {

@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "common/status.h"
 #include "common/time_util.h"
+#include "common/validation.h"
 #include "duban/scheduler/v1/scheduler.pb.h"
 
 namespace duban::tasks {
@@ -86,6 +87,17 @@ absl::StatusOr<int> PageSize(int requested) {
   return std::min(requested, kMaxPageSize);
 }
 
+absl::Status CheckItemText(const duban::tasks::v1::CreateItemRequest& request) {
+  DUBAN_RETURN_IF_ERROR(CheckText("content", request.content(), kMaxContentChars));
+  DUBAN_RETURN_IF_ERROR(CheckText("blockers", request.blockers(), kMaxContentChars));
+  DUBAN_RETURN_IF_ERROR(CheckText("measures", request.measures(), kMaxContentChars));
+  const auto& source = request.source();
+  DUBAN_RETURN_IF_ERROR(CheckText("source.document_number", source.document_number(),
+                                  kMaxTitleChars, TextLines::kSingle));
+  return CheckText("source.document_title", source.document_title(), kMaxTitleChars,
+                   TextLines::kSingle);
+}
+
 }  // namespace
 
 std::string ItemOrderingKey(const std::string& item_id) { return absl::StrCat("ITEM/", item_id); }
@@ -115,11 +127,17 @@ absl::Status TaskTracker::CheckUnits(const google::protobuf::RepeatedPtrField<st
 absl::StatusOr<std::vector<absl::Time>> TaskTracker::CheckSubItems(
     const google::protobuf::RepeatedPtrField<duban::tasks::v1::SubItem>& sub_items) {
   if (sub_items.empty()) return InvalidField("sub_items", "at least one is required");
+  DUBAN_RETURN_IF_ERROR(CheckCount("sub_items", sub_items.size(), kMaxRowsPerList));
   std::vector<absl::Time> dues;
   for (int i = 0; i < sub_items.size(); ++i) {
     const auto& sub = sub_items[i];
     const std::string field = absl::StrCat("sub_items[", i, "]");
     DUBAN_RETURN_IF_ERROR(RequireText(sub.content(), absl::StrCat(field, ".content")));
+    DUBAN_RETURN_IF_ERROR(
+        CheckText(absl::StrCat(field, ".content"), sub.content(), kMaxContentChars));
+    DUBAN_RETURN_IF_ERROR(
+        CheckText(absl::StrCat(field, ".measures"), sub.measures(), kMaxContentChars));
+    DUBAN_RETURN_IF_ERROR(CheckDeadline(absl::StrCat(field, ".deadline"), sub.deadline()));
     DUBAN_RETURN_IF_ERROR(
         RequireUnits(sub.responsible_unit_ids(), absl::StrCat(field, ".responsible_unit_ids")));
     DUBAN_ASSIGN_OR_RETURN(absl::Time due,
@@ -190,15 +208,25 @@ absl::StatusOr<ItemQuery> TaskTracker::ToQuery(const Actor& actor, const ItemFil
   query.referred_only = filter.referred_only();
   query.now = now;
   query.warning_lead = options_.warning_lead;
+  DUBAN_RETURN_IF_ERROR(CheckText("filter.content_contains", filter.content_contains(),
+                                  kMaxContentChars, TextLines::kSingle));
   if (filter.has_due_from()) {
+    DUBAN_RETURN_IF_ERROR(CheckDate("filter.due_from", filter.due_from()));
     DUBAN_ASSIGN_OR_RETURN(absl::CivilDay from, FromProto(filter.due_from(), "filter.due_from"));
     query.due_from_day = FormatDay(from);
     query.due_from_start = FromLocal(absl::CivilSecond(from), zone_);
   }
   if (filter.has_due_to()) {
+    DUBAN_RETURN_IF_ERROR(CheckDate("filter.due_to", filter.due_to()));
     DUBAN_ASSIGN_OR_RETURN(absl::CivilDay to, FromProto(filter.due_to(), "filter.due_to"));
     query.due_to_day = FormatDay(to);
     query.due_to_end = EndOfLocalDay(to, zone_);
+  }
+  if (filter.has_open_during_from()) {
+    DUBAN_RETURN_IF_ERROR(CheckTimestamp("filter.open_during_from", filter.open_during_from()));
+  }
+  if (filter.has_open_during_to()) {
+    DUBAN_RETURN_IF_ERROR(CheckTimestamp("filter.open_during_to", filter.open_during_to()));
   }
   if (filter.has_open_during_from()) query.open_during_from = FromProto(filter.open_during_from());
   if (filter.has_open_during_to()) query.open_during_to = FromProto(filter.open_during_to());
@@ -227,9 +255,18 @@ absl::StatusOr<ItemPage> TaskTracker::ListItems(const Actor& actor, const ItemFi
   }));
 
   ItemPage page;
-  const bool more = static_cast<int>(items.size()) > size;
+  bool more = static_cast<int>(items.size()) > size;
   if (more) items.resize(size);
-  for (auto& item : items) page.items.push_back(WithLight(std::move(item), now));
+  size_t bytes = 0;
+  for (auto& item : items) {
+    // A page ends early rather than outgrow a gRPC message; the rest follows.
+    bytes += item.ByteSizeLong();
+    if (!page.items.empty() && bytes > kMaxPageBytes) {
+      more = true;
+      break;
+    }
+    page.items.push_back(WithLight(std::move(item), now));
+  }
   if (more) page.next_page_token = EncodePageToken(page.items.back());
   return page;
 }
@@ -445,6 +482,8 @@ absl::StatusOr<duban::tasks::v1::CreateItemResponse> TaskTracker::CreateItem(
   DUBAN_RETURN_IF_ERROR(RequireText(request.lead_unit_id(), "lead_unit_id"));
   DUBAN_RETURN_IF_ERROR(RequireUnits(request.responsible_unit_ids(), "responsible_unit_ids"));
   DUBAN_RETURN_IF_ERROR(RequireText(request.content(), "content"));
+  DUBAN_RETURN_IF_ERROR(CheckItemText(request));
+  DUBAN_RETURN_IF_ERROR(CheckDeadline("deadline", request.deadline()));
   DUBAN_ASSIGN_OR_RETURN(absl::Time due, DueInstant(request.deadline(), zone_, "deadline"));
   DUBAN_ASSIGN_OR_RETURN(bool lead_known, registry_->HasUnit(request.lead_unit_id()));
   if (!lead_known) {
@@ -512,6 +551,7 @@ absl::StatusOr<Response> TaskTracker::Change(const Actor& actor, ItemAction acti
         const Item before = item;
         const absl::Time now = clock_->Now();
         DUBAN_RETURN_IF_ERROR(change(conn, item, now, response));
+        DUBAN_RETURN_IF_ERROR(CheckRecordSize(absl::StrCat("item ", item.id()), item));
         item.set_revision(item.revision() + 1);
         DUBAN_RETURN_IF_ERROR(store_->Update(conn, item));
 
@@ -553,10 +593,16 @@ absl::StatusOr<duban::tasks::v1::AddProgressNoteResponse> TaskTracker::AddProgre
     const Actor& actor, const duban::tasks::v1::AddProgressNoteRequest& request) {
   using Response = duban::tasks::v1::AddProgressNoteResponse;
   DUBAN_RETURN_IF_ERROR(RequireText(request.text(), "text"));
+  DUBAN_RETURN_IF_ERROR(CheckText("text", request.text(), kMaxNoteChars));
   return Change<Response>(
       actor, ItemAction::kAddProgressNote, Method("AddProgressNote"), request.request_id(), request,
       request.item_id(),
       [&](sql::Connection&, Item& item, absl::Time now, Response&) -> absl::Status {
+        if (static_cast<size_t>(item.notes_size()) >= kMaxProgressNotesPerItem) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("item ", item.id(), " already has ", item.notes_size(),
+                           " progress notes, the most an item keeps"));
+        }
         auto& note = *item.add_notes();
         note.set_author(actor.subject);
         *note.mutable_at() = ToProto(now);
@@ -570,12 +616,18 @@ absl::StatusOr<duban::tasks::v1::SetPlannedCompletionDateResponse>
 TaskTracker::SetPlannedCompletionDate(
     const Actor& actor, const duban::tasks::v1::SetPlannedCompletionDateRequest& request) {
   using Response = duban::tasks::v1::SetPlannedCompletionDateResponse;
-  DUBAN_RETURN_IF_ERROR(
-      FromProto(request.planned_completion_date(), "planned_completion_date").status());
+  DUBAN_RETURN_IF_ERROR(CheckDate("planned_completion_date", request.planned_completion_date()));
+  DUBAN_ASSIGN_OR_RETURN(absl::CivilDay planned,
+                         FromProto(request.planned_completion_date(), "planned_completion_date"));
   return Change<Response>(
       actor, ItemAction::kSetPlannedCompletionDate, Method("SetPlannedCompletionDate"),
       request.request_id(), request, request.item_id(),
-      [&](sql::Connection&, Item& item, absl::Time, Response&) -> absl::Status {
+      [&](sql::Connection&, Item& item, absl::Time now, Response&) -> absl::Status {
+        // Checked inside the request's transaction, so a retry gets the first answer.
+        if (planned < LocalDay(now, zone_)) {
+          return InvalidField("planned_completion_date",
+                              absl::StrCat(FormatDay(planned), " is in the past"));
+        }
         *item.mutable_planned_completion_date() = request.planned_completion_date();
         return absl::OkStatus();
       });
@@ -584,6 +636,7 @@ TaskTracker::SetPlannedCompletionDate(
 absl::StatusOr<duban::tasks::v1::ReportCompleteResponse> TaskTracker::ReportComplete(
     const Actor& actor, const duban::tasks::v1::ReportCompleteRequest& request) {
   using Response = duban::tasks::v1::ReportCompleteResponse;
+  DUBAN_RETURN_IF_ERROR(CheckText("summary", request.summary(), kMaxNoteChars));
   return Change<Response>(
       actor, ItemAction::kReportComplete, Method("ReportComplete"), request.request_id(), request,
       request.item_id(),
@@ -647,6 +700,7 @@ absl::StatusOr<duban::tasks::v1::ReturnForReworkResponse> TaskTracker::ReturnFor
     const Actor& actor, const duban::tasks::v1::ReturnForReworkRequest& request) {
   using Response = duban::tasks::v1::ReturnForReworkResponse;
   DUBAN_RETURN_IF_ERROR(RequireText(request.comment(), "comment"));
+  DUBAN_RETURN_IF_ERROR(CheckText("comment", request.comment(), kMaxContentChars));
   return Change<Response>(
       actor, ItemAction::kReturnForRework, Method("ReturnForRework"), request.request_id(), request,
       request.item_id(),
@@ -663,6 +717,8 @@ absl::StatusOr<duban::tasks::v1::RequestExtensionResponse> TaskTracker::RequestE
     const Actor& actor, const duban::tasks::v1::RequestExtensionRequest& request) {
   using Response = duban::tasks::v1::RequestExtensionResponse;
   DUBAN_RETURN_IF_ERROR(RequireText(request.reason(), "reason"));
+  DUBAN_RETURN_IF_ERROR(CheckText("reason", request.reason(), kMaxContentChars));
+  DUBAN_RETURN_IF_ERROR(CheckDeadline("requested_deadline", request.requested_deadline()));
   DUBAN_ASSIGN_OR_RETURN(absl::Time requested_due,
                          DueInstant(request.requested_deadline(), zone_, "requested_deadline"));
   return Change<Response>(
@@ -701,6 +757,7 @@ absl::StatusOr<duban::tasks::v1::DecideExtensionResponse> TaskTracker::DecideExt
     const Actor& actor, const duban::tasks::v1::DecideExtensionRequest& request) {
   using Response = duban::tasks::v1::DecideExtensionResponse;
   DUBAN_RETURN_IF_ERROR(RequireText(request.extension_id(), "extension_id"));
+  DUBAN_RETURN_IF_ERROR(CheckText("comment", request.comment(), kMaxContentChars));
   return Change<Response>(
       actor, ItemAction::kDecideExtension, Method("DecideExtension"), request.request_id(), request,
       request.item_id(),
@@ -736,6 +793,7 @@ absl::StatusOr<duban::tasks::v1::ReferItemResponse> TaskTracker::ReferItem(
     const Actor& actor, const duban::tasks::v1::ReferItemRequest& request) {
   using Response = duban::tasks::v1::ReferItemResponse;
   DUBAN_RETURN_IF_ERROR(RequireText(request.reason(), "reason"));
+  DUBAN_RETURN_IF_ERROR(CheckText("reason", request.reason(), kMaxContentChars));
   return Change<Response>(
       actor, ItemAction::kRefer, Method("ReferItem"), request.request_id(), request,
       request.item_id(),

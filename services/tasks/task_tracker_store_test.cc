@@ -6,10 +6,13 @@
 
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "common/clock.h"
 #include "common/db/outbox.h"
+#include "common/status.h"
 #include "common/testing/test_db.h"
 #include "common/time_util.h"
+#include "common/validation.h"
 #include "duban/scheduler/v1/scheduler.pb.h"
 #include "duban/supervision/v1/supervision.pb.h"
 #include "services/tasks/mysql_item_store.h"
@@ -138,6 +141,15 @@ class TaskTrackerStoreTest : public ::testing::Test {
     });
     EXPECT_TRUE(status.ok()) << status;
     return types;
+  }
+
+  // Unit "a" accepts item `item_id`, so that it may add progress notes.
+  void Accept(const std::string& item_id) {
+    v1::AcceptItemRequest accept;
+    accept.set_request_id("accept-" + item_id);
+    accept.set_item_id(item_id);
+    auto accepted = tracker_->AcceptItem(LiaisonOf("a"), accept);
+    ASSERT_TRUE(accepted.ok()) << accepted.status();
   }
 
   FakeClock clock_{Local(absl::CivilDay(2026, 3, 10))};
@@ -502,6 +514,130 @@ TEST_F(TaskTrackerStoreTest, OpenDuringFindsTheItemsOpenAtSomeMomentOfThePeriod)
   absl::Status status = tracker_->ListItems(Office(), backwards, 0, "").status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(status.message()), HasSubstr("filter.open_during_to"));
+}
+
+TEST_F(TaskTrackerStoreTest, OversizedProgressNoteIsRefusedAndWritesNothing) {
+  ASSERT_TRUE(Deliver(DocumentIssuedEvent("minutes:1")).ok());
+  Accept("doc-7-1");
+  v1::AddProgressNoteRequest request;
+  request.set_request_id("note-1");
+  request.set_item_id("doc-7-1");
+  request.set_text(std::string(1'000'000, 'x'));
+
+  auto refused = tracker_->AddProgressNote(LiaisonOf("a"), request);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.status().message(), "text: at most 4000 characters (got 1000000)");
+
+  auto item = tracker_->GetItem(Office(), "doc-7-1");
+  ASSERT_TRUE(item.ok()) << item.status();
+  EXPECT_EQ(item->notes_size(), 0);
+  EXPECT_EQ(item->revision(), 2);  // Accepted, nothing since.
+}
+
+TEST_F(TaskTrackerStoreTest, AnItemKeepsAtMostTheProgressNoteLimit) {
+  ASSERT_TRUE(Deliver(DocumentIssuedEvent("minutes:1")).ok());
+  Accept("doc-7-1");
+  v1::AddProgressNoteRequest request;
+  request.set_item_id("doc-7-1");
+  request.set_text("Tendering under way");
+  for (size_t i = 0; i < kMaxProgressNotesPerItem; ++i) {
+    request.set_request_id(absl::StrCat("note-", i));
+    ASSERT_TRUE(tracker_->AddProgressNote(LiaisonOf("a"), request).ok());
+  }
+  request.set_request_id("note-one-too-many");
+  auto refused = tracker_->AddProgressNote(LiaisonOf("a"), request);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused.status().message(),
+            "item doc-7-1 already has 200 progress notes, the most an item keeps");
+}
+
+TEST_F(TaskTrackerStoreTest, OversizedTextOfOtherChangesIsRefusedNamingTheField) {
+  ASSERT_TRUE(Deliver(DocumentIssuedEvent("minutes:1")).ok());
+  v1::ReportCompleteRequest complete;
+  complete.set_request_id("done-1");
+  complete.set_item_id("doc-7-1");
+  complete.set_summary(std::string(4001, 'x'));
+  EXPECT_EQ(tracker_->ReportComplete(LiaisonOf("a"), complete).status().message(),
+            "summary: at most 4000 characters (got 4001)");
+
+  v1::ReferItemRequest refer;
+  refer.set_request_id("refer-1");
+  refer.set_item_id("doc-7-1");
+  refer.set_reason(std::string(2001, 'x'));
+  EXPECT_EQ(tracker_->ReferItem(Office(), refer).status().message(),
+            "reason: at most 2000 characters (got 2001)");
+
+  v1::CreateItemRequest create;
+  create.set_request_id("create-1");
+  create.set_lead_unit_id("lead");
+  create.add_responsible_unit_ids("a");
+  create.set_content("Pave the market road");
+  create.set_blockers(std::string(2001, 'x'));
+  *create.mutable_deadline()->mutable_date() = ToProto(absl::CivilDay(2026, 6, 30));
+  EXPECT_EQ(tracker_->CreateItem(Office(), create).status().message(),
+            "blockers: at most 2000 characters (got 2001)");
+}
+
+TEST_F(TaskTrackerStoreTest, DeadlinesFarInTheFutureAreRefusedNamingTheField) {
+  ASSERT_TRUE(Deliver(DocumentIssuedEvent("minutes:1")).ok());
+  v1::RequestExtensionRequest extension;
+  extension.set_request_id("ext-1");
+  extension.set_item_id("doc-7-1");
+  extension.set_reason("Waiting for the land survey");
+  extension.mutable_requested_deadline()->mutable_instant()->set_seconds(253402221600);
+  auto refused = tracker_->RequestExtension(LiaisonOf("a"), extension);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.status().message(), "requested_deadline: must fall in the years 2000 to 2199");
+
+  v1::ItemFilter filter;
+  filter.mutable_open_during_from()->set_seconds(253402221600);
+  EXPECT_EQ(tracker_->ListItems(Office(), filter, 0, "").status().message(),
+            "filter.open_during_from: must fall in the years 2000 to 2199");
+}
+
+TEST_F(TaskTrackerStoreTest, PlannedCompletionDateInThePastIsRefusedAtSetTime) {
+  ASSERT_TRUE(Deliver(DocumentIssuedEvent("minutes:1")).ok());
+  v1::SetPlannedCompletionDateRequest request;
+  request.set_request_id("plan-1");
+  request.set_item_id("doc-7-1");
+  *request.mutable_planned_completion_date() = ToProto(absl::CivilDay(2020, 1, 1));
+  auto refused = tracker_->SetPlannedCompletionDate(LiaisonOf("a"), request);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(refused.status().message(), "planned_completion_date: 2020-01-01 is in the past");
+
+  // Today (the clock stands at 2026-03-10 00:00 local) is still allowed.
+  request.set_request_id("plan-2");
+  *request.mutable_planned_completion_date() = ToProto(absl::CivilDay(2026, 3, 10));
+  auto accepted = tracker_->SetPlannedCompletionDate(LiaisonOf("a"), request);
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+  EXPECT_EQ(accepted->item().planned_completion_date().day(), 10);
+}
+
+TEST_F(TaskTrackerStoreTest, AListPageStopsBeforeOutgrowingAMessage) {
+  ASSERT_TRUE(Deliver(DocumentIssuedEvent("minutes:1")).ok());
+  // Each item is given about 1.7 MB of notes (3-byte characters), each within the
+  // record limit, but two do not fit one page.
+  std::string note;
+  for (size_t i = 0; i < kMaxNoteChars; ++i) note += "进";
+  absl::Status grown = db::WithConnection(db_->pool(), [&](sql::Connection& conn) -> absl::Status {
+    for (const std::string item_id : {"doc-7-1", "doc-7-2"}) {
+      DUBAN_ASSIGN_OR_RETURN(std::optional<v1::Item> item,
+                             store_.Load(conn, item_id, /*for_update=*/true));
+      for (int i = 0; i < 140; ++i) item->add_notes()->set_text(note);
+      DUBAN_RETURN_IF_ERROR(store_.Update(conn, *item));
+    }
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(grown.ok()) << grown;
+  auto first = tracker_->ListItems(Office(), {}, 0, "");
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->items.size(), 1u);
+  EXPECT_EQ(first->items[0].id(), "doc-7-2");
+  auto second = tracker_->ListItems(Office(), {}, 0, first->next_page_token);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->items.size(), 1u);
+  EXPECT_EQ(second->items[0].id(), "doc-7-1");
+  EXPECT_EQ(second->next_page_token, "");
 }
 
 }  // namespace

@@ -26,7 +26,6 @@
 #include "common/runtime.h"
 #include "common/status.h"
 #include "common/time_util.h"
-#include "duban/testclock/v1/testclock.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace duban::testing {
@@ -268,32 +267,6 @@ std::string Cluster::LogTail(const std::string& service, int lines) const {
 
 namespace {
 
-struct SettleRound {
-  int64_t work_done = 0;
-  int64_t pending = 0;
-  std::string detail;
-  absl::Time next_due = absl::InfiniteFuture();
-};
-
-struct ProcessSettle {
-  grpc::Status status;
-  duban::testclock::v1::SettleResponse response;
-};
-
-ProcessSettle SettleAt(const std::string& address, const std::string& token) {
-  auto stub = duban::testclock::v1::TestClockService::NewStub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  ProcessSettle result;
-  duban::testclock::v1::SettleRequest request;
-  auto context = client::Context(token, absl::Seconds(60), /*wait_for_ready=*/false);
-  result.status = stub->Settle(context.get(), request, &result.response);
-  return result;
-}
-
-}  // namespace
-
-namespace {
-
 template <typename Request>
 Request WithPage(Request request, const std::string& token, int size) {
   request.set_page_size(size);
@@ -407,7 +380,7 @@ duban::common::v1::Subject SubjectOf(duban::common::v1::SubjectKind kind, const 
 
 absl::StatusOr<int64_t> Cluster::SettleOnce(const std::string& service) {
   DUBAN_ASSIGN_OR_RETURN(std::string token, session_->AdminToken());
-  ProcessSettle settled = SettleAt(address(service), token);
+  client::ProcessSettle settled = client::SettleProcess(address(service), token);
   if (!settled.status.ok()) {
     return absl::UnavailableError(
         absl::StrCat(service, ": Settle: ", settled.status.error_message()));
@@ -424,65 +397,19 @@ absl::Status Cluster::SetClock(absl::Time t) {
 absl::StatusOr<client::SettleReport> Cluster::AdvanceTo(absl::Time to) {
   if (clock_file_.empty()) return absl::FailedPreconditionError("the cluster has no test clock");
   DUBAN_ASSIGN_OR_RETURN(std::string token, session_->AdminToken());
-  DUBAN_ASSIGN_OR_RETURN(auto clock, SharedTestClock::Open(clock_file_, to));
-  if (to < clock->Now()) {
-    return absl::FailedPreconditionError(absl::StrCat("to: ", absl::FormatTime(to),
-                                                      " is before the test clock's ",
-                                                      absl::FormatTime(clock->Now())));
-  }
   // Every process settles in its own thread; a round ends when all have answered.
-  auto settle_round = [&]() {
-    std::vector<ProcessSettle> results(started_.size());
+  return client::SettleThrough(clock_file_, to, [&] {
+    std::vector<client::ProcessSettle> results(started_.size());
     std::vector<std::thread> threads;
     for (size_t i = 0; i < started_.size(); ++i) {
-      threads.emplace_back([&, i] { results[i] = SettleAt(address(started_[i]), token); });
+      threads.emplace_back(
+          [&, i] { results[i] = client::SettleProcess(address(started_[i]), token); });
     }
     for (std::thread& thread : threads) thread.join();
-    SettleRound round;
-    for (size_t i = 0; i < started_.size(); ++i) {
-      const ProcessSettle& r = results[i];
-      if (!r.status.ok()) {
-        round.pending += 1;
-        absl::StrAppend(&round.detail, started_[i], ": ", r.status.error_message(), "; ");
-        continue;
-      }
-      round.work_done += r.response.work_done();
-      round.pending += r.response.pending();
-      if (!r.response.pending_detail().empty()) {
-        absl::StrAppend(&round.detail, started_[i], ": ", r.response.pending_detail(), "; ");
-      }
-      if (r.response.has_next_due_at()) {
-        round.next_due = std::min(round.next_due, FromProto(r.response.next_due_at()));
-      }
-    }
+    client::SettleRound round;
+    for (size_t i = 0; i < started_.size(); ++i) round.Add(started_[i], results[i]);
     return round;
-  };
-  client::SettleReport report;
-  constexpr int kMaxRounds = 100;
-  while (true) {
-    SettleRound round;
-    int rounds = 0;
-    do {
-      if (++rounds > kMaxRounds) {
-        return absl::DeadlineExceededError(
-            absl::StrCat("services still busy after ", kMaxRounds, " settle rounds at ",
-                         absl::FormatTime(clock->Now()), ": ", round.detail));
-      }
-      round = settle_round();
-      ++report.rounds;
-      report.work_done += round.work_done;
-    } while (round.work_done > 0);
-    report.pending = round.pending;
-    report.pending_detail = round.detail;
-    absl::Time next = std::min(round.next_due, to);
-    if (next <= clock->Now()) {
-      if (clock->Now() >= to) break;
-      next = to;
-    }
-    DUBAN_RETURN_IF_ERROR(clock->AdvanceTo(next));
-  }
-  report.now = clock->Now();
-  return report;
+  });
 }
 
 absl::StatusOr<std::string> Cluster::ScrapeMetrics(const std::string& service) const {

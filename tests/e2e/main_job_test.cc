@@ -22,6 +22,7 @@
 #include "common/status.h"
 #include "common/time_util.h"
 #include "tests/e2e/cluster.h"
+#include "tests/e2e/scenario_helpers.h"
 
 namespace duban::testing {
 namespace {
@@ -36,16 +37,6 @@ using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
 constexpr int kBasePort = 51700;
-
-std::string Example(const std::string& name) {
-  auto text = client::ReadFile(absl::StrCat(DUBAN_SOURCE_DIR, "/examples/", name));
-  EXPECT_TRUE(text.ok()) << text.status();
-  return text.ok() ? *text : "";
-}
-
-absl::Time Local(int m, int d, int hh) {
-  return FromLocal(absl::CivilSecond(2026, m, d, hh, 0, 0), absl::FixedTimeZone(8 * 3600));
-}
 
 // What an exported file holds, as tests/tools/check_xlsx.py reads it with
 // Debian's python3-openpyxl: its output and exit code.
@@ -89,9 +80,9 @@ class MainJobTest : public ::testing::Test {
     ASSERT_TRUE(cluster.ok()) << cluster.status();
     cluster_ = cluster->release();
     client::OctoberInputs inputs;
-    inputs.matters_csv = Example("dispatch_matters.csv");
-    inputs.liaisons_csv = Example("unit_liaisons.csv");
-    inputs.calendar_csv = Example("work_calendar_2026.csv");
+    inputs.matters_csv = ExampleFile("dispatch_matters.csv");
+    inputs.liaisons_csv = ExampleFile("unit_liaisons.csv");
+    inputs.calendar_csv = ExampleFile("work_calendar_2026.csv");
     inputs.export_dir = absl::StrCat(DUBAN_BUILD_DIR, "/tests/main_job_exports_", getpid());
     export_dir_ = new std::string(inputs.export_dir);
     std::ostringstream out;
@@ -241,7 +232,7 @@ void MainJobTest::CircularNamesYingjijuItemOverdueAtMonthEnd() {
   EXPECT_THAT(entry->late_period_ids(), IsEmpty());
   EXPECT_THAT(entry->missing_period_ids(), IsEmpty());
   tasks::Item item = Item(result_->overdue_item_id);
-  EXPECT_EQ(FromProto(item.due_at()), Local(10, 24, 0));  // due on 2026-10-23
+  EXPECT_EQ(FromProto(item.due_at()), Local(s(), 2026, 10, 24, 0));  // due on 2026-10-23
   EXPECT_EQ(item.light(), tasks::LIGHT_RED);
 }
 
@@ -265,7 +256,7 @@ void MainJobTest::CircularNamesTheUrgingOfNongshuijuLateDraft() {
   }
   EXPECT_THAT(subjects,
               ElementsAre(absl::StrCat("SUBJECT_KIND_DRAFT ", result_->late_draft_event_id)));
-  EXPECT_THAT(urged_at, ElementsAre(Local(10, 16, 0)));
+  EXPECT_THAT(urged_at, ElementsAre(Local(s(), 2026, 10, 16, 0)));
 }
 
 void MainJobTest::AnalysisListsZhengshiAsTheOnlyLeaderWithoutADispatchEvent() {
@@ -278,8 +269,8 @@ void MainJobTest::AnalysisListsZhengshiAsTheOnlyLeaderWithoutADispatchEvent() {
 }
 
 void MainJobTest::AnalysisCountsEqualWhatTasksAndSupervisionHold() {
-  const absl::Time begin = Local(10, 1, 0);
-  const absl::Time end = Local(11, 1, 0);
+  const absl::Time begin = Local(s(), 2026, 10, 1, 0);
+  const absl::Time end = Local(s(), 2026, 11, 1, 0);
   auto in_month = [&](const google::protobuf::Timestamp& t) {
     absl::Time at = FromProto(t);
     return at >= begin && at < end;
@@ -326,10 +317,10 @@ void MainJobTest::PeriodEndingOnTheFifthCutsOffOnTheEighthAfterNationalDay() {
     cutoffs[period.id()] = {FromProto(period.report_cutoff()), FromProto(period.digest_cutoff())};
   }
   ASSERT_EQ(cutoffs.size(), 2u) << *account_;
-  EXPECT_EQ(cutoffs["2026-10-1"].first, Local(10, 8, 18));
-  EXPECT_EQ(cutoffs["2026-10-1"].second, Local(10, 8, 18));
-  EXPECT_EQ(cutoffs["2026-10-2"].first, Local(10, 20, 18));
-  EXPECT_EQ(cutoffs["2026-10-2"].second, Local(10, 22, 18));
+  EXPECT_EQ(cutoffs["2026-10-1"].first, Local(s(), 2026, 10, 8, 18));
+  EXPECT_EQ(cutoffs["2026-10-1"].second, Local(s(), 2026, 10, 8, 18));
+  EXPECT_EQ(cutoffs["2026-10-2"].first, Local(s(), 2026, 10, 20, 18));
+  EXPECT_EQ(cutoffs["2026-10-2"].second, Local(s(), 2026, 10, 22, 18));
 }
 
 void MainJobTest::TheSchedulerOwesReportsFromTheUnitsPlanned() {
@@ -342,7 +333,7 @@ void MainJobTest::TheSchedulerOwesReportsFromTheUnitsPlanned() {
 
 void MainJobTest::ExtendedReferredAndSplitItemsAsPlanned() {
   tasks::Item extended = Item(result_->extended_item_id);
-  EXPECT_EQ(FromProto(extended.due_at()), Local(11, 14, 0));  // due on 2026-11-13
+  EXPECT_EQ(FromProto(extended.due_at()), Local(s(), 2026, 11, 14, 0));  // due on 2026-11-13
   EXPECT_EQ(extended.light(), tasks::LIGHT_DONE);
   tasks::Item referred = Item(result_->referred_item_id);
   EXPECT_EQ(referred.status(), tasks::ITEM_STATUS_SPLIT);

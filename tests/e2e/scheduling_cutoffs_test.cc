@@ -15,6 +15,7 @@
 #include "common/status.h"
 #include "common/time_util.h"
 #include "tests/e2e/cluster.h"
+#include "tests/e2e/scenario_helpers.h"
 
 namespace duban::testing {
 namespace {
@@ -27,18 +28,6 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 using ::testing::UnorderedElementsAreArray;
-
-absl::Time Local(client::Session& s, int y, int m, int d, int hh, int mm = 0, int ss = 0) {
-  return FromLocal(absl::CivilSecond(y, m, d, hh, mm, ss), s.zone());
-}
-
-common::Deadline DateDeadline(int y, int m, int d) {
-  common::Deadline deadline;
-  deadline.mutable_date()->set_year(y);
-  deadline.mutable_date()->set_month(m);
-  deadline.mutable_date()->set_day(d);
-  return deadline;
-}
 
 // The test's own reading of product.md's cut-off rule, independent of the
 // services' code: a cut-off day that is not a working day (a weekend day
@@ -294,10 +283,7 @@ TEST(SchedulingCutoffsTest, ReportAt175959IsOnTimeAt1800IsLateAndNeverIsMissingA
   client::Session& s = (*cluster)->session();
   ASSERT_EQ(ImportWorkCalendar(s, ExampleFile("work_calendar_2026.csv")), absl::OkStatus());
   std::ostringstream out;
-  ASSERT_EQ(client::ImportSample(
-                s, {ExampleFile("dispatch_matters.csv"), ExampleFile("unit_liaisons.csv")}, out),
-            absl::OkStatus())
-      << out.str();
+  ASSERT_EQ(client::ImportSample(s, SampleCycleInputs(), out), absl::OkStatus()) << out.str();
   const std::string admin = *s.AdminToken();
   const std::string on_time = *s.UnitId("发改局"), late = *s.UnitId("统计局"),
                     missing = *s.UnitId("应急局");

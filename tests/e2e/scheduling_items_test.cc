@@ -15,6 +15,7 @@
 #include "common/status.h"
 #include "common/time_util.h"
 #include "tests/e2e/cluster.h"
+#include "tests/e2e/scenario_helpers.h"
 
 namespace duban::testing {
 namespace {
@@ -27,16 +28,6 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAreArray;
-
-absl::Time Local(client::Session& s, int y, int m, int d, int hh, int mm = 0) {
-  return FromLocal(absl::CivilSecond(y, m, d, hh, mm, 0), s.zone());
-}
-
-common::Deadline DateDeadline(int y, int m, int d) {
-  common::Deadline deadline;
-  *deadline.mutable_date() = ToProto(absl::CivilDay(y, m, d));
-  return deadline;
-}
 
 // The rungs fired for a subject, as (rung, due time) in firing order.
 std::vector<std::pair<common::Rung, absl::Time>> Fired(client::Session& s,
@@ -61,24 +52,12 @@ class SchedulingItemsTest : public ::testing::Test {
     ASSERT_TRUE(cluster.ok()) << cluster.status();
     cluster_ = *std::move(cluster);
     std::ostringstream out;
-    ASSERT_EQ(
-        client::ImportSample(
-            s(), {ExampleFile("dispatch_matters.csv"), ExampleFile("unit_liaisons.csv")}, out),
-        absl::OkStatus())
-        << out.str();
+    ASSERT_EQ(client::ImportSample(s(), SampleCycleInputs(), out), absl::OkStatus()) << out.str();
     ASSERT_EQ(ImportWorkCalendar(s(), ExampleFile("work_calendar_2026.csv")), absl::OkStatus());
   }
   client::Session& s() { return cluster_->session(); }
-  std::string Unit(const std::string& name) {
-    auto id = s().UnitId(name);
-    EXPECT_TRUE(id.ok()) << id.status();
-    return id.value_or("");
-  }
-  std::string Token(const std::string& person) {
-    auto token = s().TokenAs(person);
-    EXPECT_TRUE(token.ok()) << token.status();
-    return token.value_or("");
-  }
+  std::string Unit(const std::string& name) { return UnitIdOf(s(), name); }
+  std::string Token(const std::string& person) { return TokenOf(s(), person); }
   std::unique_ptr<Cluster> cluster_;
 };
 

@@ -14,6 +14,7 @@
 #include "common/status.h"
 #include "common/time_util.h"
 #include "tests/e2e/cluster.h"
+#include "tests/e2e/scenario_helpers.h"
 
 namespace duban::testing {
 namespace {
@@ -22,16 +23,6 @@ namespace common = duban::common::v1;
 namespace scheduler = duban::scheduler::v1;
 namespace supervision = duban::supervision::v1;
 namespace tasks = duban::tasks::v1;
-
-absl::Time Local(client::Session& s, int y, int m, int d, int hh, int mm = 0) {
-  return FromLocal(absl::CivilSecond(y, m, d, hh, mm, 0), s.zone());
-}
-
-common::Deadline InstantDeadline(absl::Time t) {
-  common::Deadline deadline;
-  *deadline.mutable_instant() = ToProto(t);
-  return deadline;
-}
 
 // Creates `count` items led by and assigned to `unit`, all due at `due`.
 absl::StatusOr<std::vector<std::string>> CreateItems(client::Session& s, const std::string& unit,
@@ -161,10 +152,7 @@ TEST(SchedulingRecoveryTest, SupervisionDownForADayGetsAll500EventsOnceInOrderAn
   Cluster& c = **cluster;
   client::Session& s = c.session();
   std::ostringstream out;
-  ASSERT_EQ(client::ImportSample(
-                s, {ExampleFile("dispatch_matters.csv"), ExampleFile("unit_liaisons.csv")}, out),
-            absl::OkStatus())
-      << out.str();
+  ASSERT_EQ(client::ImportSample(s, SampleCycleInputs(), out), absl::OkStatus()) << out.str();
   const std::string unit = *s.UnitId("统计局");
   // 250 items due 11-03 12:00; their reminders fire (and reach supervision) now.
   auto items = CreateItems(s, unit, 250, Local(s, 2026, 11, 3, 12));

@@ -10,6 +10,7 @@
 #include "common/status.h"
 #include "common/time_util.h"
 #include "tests/e2e/cluster.h"
+#include "tests/e2e/scenario_helpers.h"
 
 namespace duban::testing {
 namespace {
@@ -23,12 +24,6 @@ absl::Time Utc(const std::string& rfc3339) {
   std::string error;
   EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, &error)) << error;
   return t;
-}
-
-common::Deadline InstantDeadline(absl::Time t) {
-  common::Deadline deadline;
-  *deadline.mutable_instant() = ToProto(t);
-  return deadline;
 }
 
 struct Expected {

@@ -10,6 +10,7 @@
 #include "cli/dubanctl/cycle.h"
 #include "common/status.h"
 #include "tests/e2e/cluster.h"
+#include "tests/e2e/scenario_helpers.h"
 
 namespace duban::testing {
 namespace {
@@ -18,12 +19,6 @@ namespace registry = duban::registry::v1;
 namespace supervision = duban::supervision::v1;
 using ::testing::ElementsAre;
 using ::testing::SizeIs;
-
-std::string Example(const std::string& name) {
-  auto text = client::ReadFile(absl::StrCat(DUBAN_SOURCE_DIR, "/examples/", name));
-  EXPECT_TRUE(text.ok()) << text.status();
-  return text.ok() ? *text : "";
-}
 
 // The file as a spreadsheet would export it in GBK (glibc's iconv).
 std::string ToGbk(const std::string& utf8) {
@@ -86,8 +81,7 @@ class WalkingSkeletonTest : public ::testing::Test {
 TEST_F(WalkingSkeletonTest, CycleOpensOneCaseAndTheCircularNamesExactlyThatUnitAndItem) {
   StartCluster("cycle", 51000);
   std::ostringstream out;
-  auto result = client::RunThinCycle(
-      session(), {Example("dispatch_matters.csv"), Example("unit_liaisons.csv")}, out);
+  auto result = client::RunThinCycle(session(), SampleCycleInputs(), out);
   ASSERT_TRUE(result.ok()) << result.status() << "\n" << out.str();
 
   supervision::ListCasesRequest request;
@@ -110,7 +104,7 @@ TEST_F(WalkingSkeletonTest, CycleOpensOneCaseAndTheCircularNamesExactlyThatUnitA
 TEST_F(WalkingSkeletonTest, SampleRegistryImportsWithTheRightCountsAndAgainWithoutChange) {
   StartCluster("registry", 51020);
   std::string admin = *session().AdminToken();
-  auto first = Import(session(), Example("dispatch_matters.csv"), admin);
+  auto first = Import(session(), ExampleFile("dispatch_matters.csv"), admin);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_TRUE(first->changed());
   EXPECT_EQ(first->matters(), 8);
@@ -126,7 +120,7 @@ TEST_F(WalkingSkeletonTest, SampleRegistryImportsWithTheRightCountsAndAgainWitho
   EXPECT_TRUE(matters.matters(0).all_units());
   EXPECT_EQ(matters.matters(7).leader_name(), "郑十");
 
-  auto second = Import(session(), Example("dispatch_matters.csv"), admin);
+  auto second = Import(session(), ExampleFile("dispatch_matters.csv"), admin);
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_FALSE(second->changed());
   EXPECT_EQ(second->version().version(), first->version().version());
@@ -136,10 +130,10 @@ TEST_F(WalkingSkeletonTest, SampleRegistryImportsWithTheRightCountsAndAgainWitho
 TEST_F(WalkingSkeletonTest, MalformedImportsAreRefusedNamingTheProblemAndChangeNothing) {
   StartCluster("badimport", 51040);
   std::string admin = *session().AdminToken();
-  ASSERT_TRUE(Import(session(), Example("dispatch_matters.csv"), admin).ok());
+  ASSERT_TRUE(Import(session(), ExampleFile("dispatch_matters.csv"), admin).ok());
   auto before = Matters(session());
 
-  std::string gbk = ToGbk(Example("dispatch_matters.csv"));
+  std::string gbk = ToGbk(ExampleFile("dispatch_matters.csv"));
   ASSERT_FALSE(gbk.empty());
   auto refused_gbk = Import(session(), gbk, admin);
   EXPECT_EQ(refused_gbk.status().code(), absl::StatusCode::kInvalidArgument);
@@ -171,10 +165,10 @@ TEST_F(WalkingSkeletonTest, CallsWithoutTokenAreUnauthenticatedAndLiaisonsCannot
             grpc::StatusCode::UNAUTHENTICATED);
 
   std::string admin = *session().AdminToken();
-  ASSERT_TRUE(Import(session(), Example("dispatch_matters.csv"), admin).ok());
+  ASSERT_TRUE(Import(session(), ExampleFile("dispatch_matters.csv"), admin).ok());
   registry::ImportLiaisonsRequest liaisons;
   liaisons.set_request_id(client::NewRequestId());
-  liaisons.set_csv(Example("unit_liaisons.csv"));
+  liaisons.set_csv(ExampleFile("unit_liaisons.csv"));
   registry::ImportLiaisonsResponse imported;
   auto as_admin = client::Context(admin);
   ASSERT_TRUE(

@@ -4,7 +4,9 @@
 // registry versions, liaison history and working-day drafting.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -13,6 +15,7 @@
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/reflection.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -21,6 +24,7 @@
 #include "common/status.h"
 #include "common/time_util.h"
 #include "tests/e2e/cluster.h"
+#include "tests/e2e/scenario_helpers.h"
 
 ABSL_DECLARE_FLAG(std::string, leader);
 ABSL_DECLARE_FLAG(std::string, held_at);
@@ -48,12 +52,6 @@ using Tasks = tasks::TasksService::Stub;
 
 constexpr char kGroupMember[] = "督导组乙";
 
-duban::common::v1::Deadline DateDeadline(int y, int m, int d) {
-  duban::common::v1::Deadline deadline;
-  *deadline.mutable_date() = ToProto(absl::CivilDay(y, m, d));
-  return deadline;
-}
-
 minutes::AgreedItem Agreed(int ordinal, const std::string& task, const std::string& unit,
                            absl::CivilDay due) {
   minutes::AgreedItem item;
@@ -78,23 +76,11 @@ class WorkflowTest : public ::testing::Test {
   client::Session& session() { return cluster_->session(); }
   const client::Clients& clients() { return session().clients(); }
 
-  std::string Token(const std::string& name) {
-    absl::StatusOr<std::string> token = session().TokenAs(name);
-    EXPECT_TRUE(token.ok()) << token.status();
-    return token.value_or("");
-  }
-  std::string Person(const std::string& name) {
-    absl::StatusOr<std::string> id = session().PersonId(name);
-    EXPECT_TRUE(id.ok()) << id.status();
-    return id.value_or("");
-  }
-  std::string Unit(const std::string& name) {
-    absl::StatusOr<std::string> id = session().UnitId(name);
-    EXPECT_TRUE(id.ok()) << id.status();
-    return id.value_or("");
-  }
+  std::string Token(const std::string& name) { return TokenOf(session(), name); }
+  std::string Person(const std::string& name) { return PersonIdOf(session(), name); }
+  std::string Unit(const std::string& name) { return UnitIdOf(session(), name); }
   absl::Time Local(int y, int m, int d, int hh = 0, int mm = 0, int ss = 0) {
-    return FromLocal(absl::CivilSecond(y, m, d, hh, mm, ss), zone_);
+    return duban::testing::Local(session(), y, m, d, hh, mm, ss);
   }
   void AdvanceTo(absl::Time t) {
     auto report = session().AdvanceTo(t);
@@ -891,6 +877,107 @@ TEST_F(ClerkTest, WorkingDayDraftIsDueAfterTheMakeUpSaturdayAndDubanctlCarriesIt
   EXPECT_THAT(split,
               HasSubstr(absl::StrCat(second, "-s2  GREEN  ASSIGNED  due 2026-12-10  应急局")));
   EXPECT_EQ(CountItems(Token("admin")).count(), 4);
+}
+
+// Runs the dubanctl binary against the cluster, as an operator does.
+class DubanctlTest : public WorkflowTest {
+ protected:
+  struct Outcome {
+    int exit_code = -1;
+    std::string output;  // stdout and stderr
+  };
+
+  // Runs `dubanctl ARGS` with the cluster's addresses, secret and clock; `env`
+  // overrides settings ("DUBAN_TASKS_ADDR=127.0.0.1:1").
+  Outcome Dubanctl(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+    const std::string secret = absl::StrCat(::testing::TempDir(), "/dubanctl_jwt.secret");
+    std::ofstream(secret) << session().options().jwt_secret;
+    std::string command = absl::StrCat("env DUBAN_JWT_SECRET_FILE='", secret,
+                                       "' DUBAN_TEST_CLOCK_FILE='", cluster_->clock_file(), "'");
+    for (const std::string& name : client::ServiceNames()) {
+      absl::StrAppend(&command, " DUBAN_", absl::AsciiStrToUpper(name),
+                      "_ADDR=", cluster_->address(name));
+    }
+    for (const std::string& setting : env) absl::StrAppend(&command, " '", setting, "'");
+    absl::StrAppend(&command, " ", DUBAN_BUILD_DIR, "/cli/dubanctl/dubanctl");
+    for (const std::string& arg : args) absl::StrAppend(&command, " '", arg, "'");
+    absl::StrAppend(&command, " 2>&1");
+    Outcome outcome;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (pipe == nullptr) return outcome;
+    char buffer[4096];
+    size_t n;
+    while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) outcome.output.append(buffer, n);
+    const int status = pclose(pipe);
+    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return outcome;
+  }
+
+  std::string WriteFile(const std::string& name, const std::string& text) {
+    const std::string path = absl::StrCat(::testing::TempDir(), "/", name);
+    std::ofstream(path) << text;
+    return path;
+  }
+};
+
+TEST_F(DubanctlTest, RefusesBadRequestsReplacesALiaisonWithAReasonAndSaysWhatItCouldNotDo) {
+  StartCluster("workflow_dubanctl", 52760);
+  ImportSample();
+
+  // Bad requests fail, naming what is unknown.
+  Outcome unit = Dubanctl({"items", "--unit=nosuch"});
+  EXPECT_EQ(unit.exit_code, 1);
+  EXPECT_THAT(unit.output, HasSubstr("NOT_FOUND: unit: no unit named or with id 'nosuch'"));
+  Outcome person = Dubanctl({"items", "--as=nobody"});
+  EXPECT_EQ(person.exit_code, 1);
+  EXPECT_THAT(person.output, HasSubstr("NOT_FOUND: person: no one named or with id 'nobody'"));
+  Outcome token = Dubanctl({"token", "nobody"});
+  EXPECT_EQ(token.exit_code, 1);
+  EXPECT_THAT(token.output, HasSubstr("person: no one named or with id 'nobody'"));
+  Outcome service = Dubanctl({"health", "--service=nosuch"});
+  EXPECT_EQ(service.exit_code, 1);
+  EXPECT_THAT(service.output, HasSubstr("the services are registry, minutes, tasks, reporting, "
+                                        "scheduler, supervision"));
+  EXPECT_EQ(Dubanctl({"items", "--unit=应急局"}).exit_code, 0);
+
+  // Replacing a liaison needs --reason.
+  const std::string replace =
+      WriteFile("replace.csv", "单位,联络员,联系电话\n应急局,新人乙,0595-99999999\n");
+  Outcome refused = Dubanctl({"import-liaisons", replace});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.output, HasSubstr("reason: required to replace the liaison of 应急局"));
+  Outcome replaced = Dubanctl({"import-liaisons", replace, "--reason=工作调动"});
+  EXPECT_EQ(replaced.exit_code, 0) << replaced.output;
+  EXPECT_EQ(replaced.output, "1 liaisons assigned, 0 unchanged\n");
+
+  // A form 2 of one row retires the other seven matters, and says so.
+  const std::string form2 = ExampleFile("dispatch_matters.csv");
+  const size_t second_row = form2.find("\n2,");
+  ASSERT_NE(second_row, std::string::npos);
+  Outcome imported =
+      Dubanctl({"import-matters", WriteFile("one_row.csv", form2.substr(0, second_row + 1))});
+  EXPECT_EQ(imported.exit_code, 0) << imported.output;
+  EXPECT_THAT(imported.output,
+              StartsWith("imported as version 2: 0 matters added, 0 changed, 7 retired; "));
+  EXPECT_THAT(imported.output, HasSubstr("note: 7 matters of the previous version are not in the "
+                                         "file and were retired"));
+
+  // An unreachable service: the call gives up, naming it and its address.
+  Outcome unreachable =
+      Dubanctl({"items", "--unit=应急局", "--timeout=1s"}, {"DUBAN_TASKS_ADDR=127.0.0.1:1"});
+  EXPECT_EQ(unreachable.exit_code, 1);
+  EXPECT_THAT(unreachable.output, HasSubstr("DEADLINE_EXCEEDED: tasks at 127.0.0.1:1"));
+
+  // Settling with supervision down fails, saying the clock has moved.
+  ASSERT_TRUE(cluster_->StopService("supervision").ok());
+  Outcome advanced = Dubanctl({"clock", "advance", "26h"});
+  EXPECT_EQ(advanced.exit_code, 1);
+  EXPECT_THAT(advanced.output, HasSubstr("the clock has moved to 2026-09-29T11:00:00+08:00 but"));
+  EXPECT_THAT(advanced.output, HasSubstr("supervision: "));
+  ASSERT_TRUE(cluster_->StartService("supervision").ok());
+  Outcome settled = Dubanctl({"clock", "settle"});
+  EXPECT_EQ(settled.exit_code, 0) << settled.output;
+  EXPECT_THAT(settled.output, StartsWith("2026-09-29T11:00:00+08:00  ("));
 }
 
 }  // namespace

@@ -38,6 +38,25 @@ std::string DeadlineText(const common::v1::Deadline& deadline, absl::TimeZone zo
   return "";
 }
 
+std::string DeadlineInForceText(const common::v1::Deadline& in_force,
+                                const common::v1::Deadline& original, absl::TimeZone zone) {
+  const std::string now_due = DeadlineText(in_force, zone);
+  const std::string first_due = DeadlineText(original, zone);
+  if (first_due.empty() || first_due == now_due) return now_due;
+  return absl::StrCat(now_due, "（原定", first_due, "，已批准延期）");
+}
+
+std::string CaseRungText(common::v1::Rung rung) {
+  switch (rung) {
+    case common::v1::RUNG_REMINDER:
+      return "提醒";
+    case common::v1::RUNG_URGING:
+      return "催办";
+    default:
+      return "督办";
+  }
+}
+
 std::string InstantText(const google::protobuf::Timestamp& instant, absl::TimeZone zone) {
   if (instant.seconds() == 0 && instant.nanos() == 0) return "";
   return absl::FormatTime("%Y-%m-%d %H:%M", FromProto(instant), zone);

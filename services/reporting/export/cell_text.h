@@ -18,6 +18,16 @@ std::string DateText(const common::v1::Date& date);
 // A date-only deadline as its date, an instant as "2026-10-20 18:00" local; "" when unset.
 std::string DeadlineText(const common::v1::Deadline& deadline, absl::TimeZone zone);
 
+// The deadline in force, followed by the original one when an approved extension moved it:
+// "2026-11-13（原定2026-10-16，已批准延期）". Just the deadline in force when they agree or the
+// original is unset.
+std::string DeadlineInForceText(const common::v1::Deadline& in_force,
+                                const common::v1::Deadline& original, absl::TimeZone zone);
+
+// The rung a supervision case reached as the circular names it: 提醒, 催办 or 督办 (督办 too when
+// unknown: every case is under supervision).
+std::string CaseRungText(common::v1::Rung rung);
+
 // "2026-10-20 18:00" local; "" when the timestamp is unset (zero).
 std::string InstantText(const google::protobuf::Timestamp& instant, absl::TimeZone zone);
 

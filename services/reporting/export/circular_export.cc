@@ -38,7 +38,10 @@ std::vector<std::vector<std::string>> CircularLines(const v1::Circular& circular
                        At(entry.overdue_item_contents(), i)});
     }
     for (int i = 0; i < entry.case_ids_size(); ++i) {
-      lines.push_back({month, unit, "督办", entry.case_ids(i), At(entry.case_labels(), i)});
+      const common::v1::Rung rung =
+          i < entry.case_rungs_size() ? entry.case_rungs(i) : common::v1::RUNG_UNSPECIFIED;
+      lines.push_back(
+          {month, unit, CaseRungText(rung), entry.case_ids(i), At(entry.case_labels(), i)});
     }
   }
   return lines;

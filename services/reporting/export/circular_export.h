@@ -14,7 +14,8 @@ inline constexpr const char* kCircularColumns[] = {"月份", "单位", "类别",
 
 // The circular's lines, without headings, in the entries' order; per unit: late reports
 // ("迟报", period id), missing reports ("漏报", period id), overdue items ("逾期事项", item id,
-// content), supervision cases ("督办", case id, label). Each line has the five columns above.
+// content), supervision cases (the highest rung reached, "提醒", "催办" or "督办", case id,
+// label). Each line has the five columns above.
 std::vector<std::vector<std::string>> CircularLines(const v1::Circular& circular);
 
 // The circular as CSV: byte order mark, the headings, then CircularLines. Pure.

@@ -1,5 +1,6 @@
 #include "services/reporting/export/circular_export.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/reporting/export/testing/sample_messages.h"
@@ -24,7 +25,26 @@ TEST(CircularExportTest, CsvHasTheByteOrderMarkHeadingsAndOneLinePerNamedFact) {
             "2026-10,住建局,迟报,2026-10-2,\r\n"
             "2026-10,教育局,漏报,2026-10-2,\r\n"
             "2026-10,应急局,逾期事项,m-4-2,\"排查隐患, \"\"北片区\"\"\n第二批\"\r\n"
-            "2026-10,农水局,督办,case-7,王五2026-10-12调度会纪要初稿逾期催办\r\n");
+            "2026-10,农水局,催办,case-7,王五2026-10-12调度会纪要初稿逾期催办\r\n");
+}
+
+TEST(CircularExportTest, EachCaseIsFiledUnderTheHighestRungItReached) {
+  v1::Circular circular;
+  circular.set_month("2026-10");
+  v1::CircularEntry* entry = circular.add_entries();
+  entry->set_unit_id("u-x");
+  entry->set_unit_name("甲局");
+  for (const auto rung :
+       {common::v1::RUNG_REMINDER, common::v1::RUNG_URGING, common::v1::RUNG_SUPERVISION}) {
+    entry->add_case_ids(absl::StrCat("case-", static_cast<int>(rung)));
+    entry->add_case_labels("标签");
+    entry->add_case_rungs(rung);
+  }
+  EXPECT_EQ(CircularCsv(circular).substr(3),
+            "月份,单位,类别,编号,内容\r\n"
+            "2026-10,甲局,提醒,case-1,标签\r\n"
+            "2026-10,甲局,催办,case-2,标签\r\n"
+            "2026-10,甲局,督办,case-3,标签\r\n");
 }
 
 TEST(CircularExportTest, UnitWithoutANameIsShownByItsId) {
@@ -50,7 +70,7 @@ TEST(CircularExportTest, XlsxHasTheTitleIssueLineHeadingsAndNumberedLines) {
               ElementsAre("2", "2026-10", "教育局", "漏报", "2026-10-2", ""));
   EXPECT_THAT(RowValues(cells, 6, 6), ElementsAre("3", "2026-10", "应急局", "逾期事项", "m-4-2",
                                                   "排查隐患, \"北片区\"\n第二批"));
-  EXPECT_THAT(RowValues(cells, 7, 6), ElementsAre("4", "2026-10", "农水局", "督办", "case-7",
+  EXPECT_THAT(RowValues(cells, 7, 6), ElementsAre("4", "2026-10", "农水局", "催办", "case-7",
                                                   "王五2026-10-12调度会纪要初稿逾期催办"));
   EXPECT_EQ(cells.size(), 2u + 6 * 5 - 2);  // the late and missing lines have no content
   EXPECT_THAT(ZipEntry(*xlsx, "xl/workbook.xml"), HasSubstr("'通报'!$3:$3</definedName>"));

@@ -67,7 +67,7 @@ std::vector<std::string> Form3Cells(int number, const v1::ReportSection& section
           DocumentText(section),
           row.content(),
           UnitNamesText(row.responsible_unit_ids(), names),
-          DeadlineText(row.deadline(), names.zone),
+          DeadlineInForceText(row.deadline(), row.original_deadline(), names.zone),
           unit_name,
           done ? (row.remarks().empty() ? "已完成" : row.remarks()) : "",
           done ? "" : (row.remarks().empty() ? "未完成" : row.remarks()),
@@ -182,7 +182,7 @@ absl::StatusOr<std::string> Form4Xlsx(const v1::Report& report, const ExportName
       WriteTextRow(sheet, row++,
                    {absl::StrCat(++number), item.content(), item.blockers(), item.measures(),
                     UnitNamesText(item.responsible_unit_ids(), names), Form4Status(item),
-                    DeadlineText(item.deadline(), names.zone)},
+                    DeadlineInForceText(item.deadline(), item.original_deadline(), names.zone)},
                    kForm4Widths, formats.text);
     }
   }

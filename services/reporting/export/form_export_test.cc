@@ -127,6 +127,31 @@ TEST_F(FormExportTest, Form4HoldsOnlyTheAssignmentSheetRows) {
   EXPECT_EQ(cells.size(), 19u);
 }
 
+TEST_F(FormExportTest, AnExtendedDeadlinePrintsWithTheOriginalInBothForms) {
+  v1::Report report = SampleReport();
+  // Form 3's second row: extended from 2026-10-16 to 2026-10-30.
+  v1::ReportRow* row = report.mutable_sections(0)->mutable_rows(1);
+  row->mutable_original_deadline()->mutable_date()->set_year(2026);
+  row->mutable_original_deadline()->mutable_date()->set_month(10);
+  row->mutable_original_deadline()->mutable_date()->set_day(16);
+  // The assignment sheet's row: agreed for 2026-10-16, now 2026-10-31 18:00.
+  *report.mutable_sections(1)->mutable_rows(0)->mutable_original_deadline() =
+      row->original_deadline();
+  // The first row's original deadline is its deadline: nothing extended.
+  *report.mutable_sections(0)->mutable_rows(0)->mutable_original_deadline() =
+      report.sections(0).rows(0).deadline();
+
+  absl::StatusOr<std::string> form3 = Form3Xlsx(report, SampleNames());
+  ASSERT_TRUE(form3.ok()) << form3.status();
+  const auto cells3 = SheetCells(*form3, 1);
+  EXPECT_EQ(cells3.at("H5"), "2026-10-18");
+  EXPECT_EQ(cells3.at("H6"), "2026-10-30（原定2026-10-16，已批准延期）");
+  EXPECT_EQ(cells3.at("H7"), "2026-10-31 18:00（原定2026-10-16，已批准延期）");
+  absl::StatusOr<std::string> form4 = Form4Xlsx(report, SampleNames());
+  ASSERT_TRUE(form4.ok()) << form4.status();
+  EXPECT_EQ(SheetCells(*form4, 1).at("G5"), "2026-10-31 18:00（原定2026-10-16，已批准延期）");
+}
+
 TEST_F(FormExportTest, Form4PrintSetupRepeatsItsHeaderRow) {
   const std::string xlsx = Form4();
   EXPECT_THAT(

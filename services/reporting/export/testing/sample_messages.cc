@@ -164,6 +164,7 @@ v1::Circular SampleCircular() {
   urged->set_unit_name("农水局");
   urged->add_case_ids("case-7");
   urged->add_case_labels("王五2026-10-12调度会纪要初稿逾期催办");
+  urged->add_case_rungs(common::v1::RUNG_URGING);
   return circular;
 }
 
