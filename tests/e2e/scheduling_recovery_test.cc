@@ -96,15 +96,17 @@ TEST(SchedulingRecoveryTest, SchedulerKilledWhileFiring1000RungsAppliesEachExact
   ASSERT_EQ(c.SetClock(after), absl::OkStatus());
   std::thread settle([&c] { (void)c.SettleOnce("scheduler"); });
   double fired_at_kill = 0;
-  absl::Time give_up = absl::Now() + absl::Seconds(30);
+  // Killed at the first sign of firing, to leave the widest margin before the
+  // batch ends whatever the machine's load.
+  absl::Time give_up = absl::Now() + absl::Seconds(60);
   while (absl::Now() < give_up) {
     auto text = c.ScrapeMetrics("scheduler");
     if (text.ok()) fired_at_kill = MetricSum(*text, "duban_scheduler_rungs_fired_total");
-    if (fired_at_kill >= 100) break;
+    if (fired_at_kill >= 1) break;
   }
   ASSERT_EQ(c.KillService("scheduler"), absl::OkStatus());
   settle.join();
-  ASSERT_GE(fired_at_kill, 100) << "the scheduler did not start firing";
+  ASSERT_GE(fired_at_kill, 1) << "the scheduler did not start firing";
   ASSERT_LT(fired_at_kill, 1000) << "the kill came after the batch had fired";
 
   ASSERT_EQ(c.StartService("scheduler"), absl::OkStatus());
