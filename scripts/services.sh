@@ -42,7 +42,7 @@ running() {
   pid=$(cat "var/run/$1.pid" 2>/dev/null) || return 1
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
   local exe
-  exe=$(tr '\0' '\n' < "/proc/$pid/cmdline" 2>/dev/null | head -1) || return 1
+  exe=$({ tr '\0' '\n' < "/proc/$pid/cmdline"; } 2>/dev/null | head -1) || return 1
   [ "$(basename -- "$exe")" = "duban-$1" ]
 }
 
