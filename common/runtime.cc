@@ -24,6 +24,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "absl/base/call_once.h"
 #include "absl/flags/flag.h"
@@ -71,6 +72,9 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "How long in-flight calls may run on after SIGTERM.");
 ABSL_FLAG(absl::Duration, db_wait, absl::Seconds(60),
           "How long to wait for the database at start-up.");
+ABSL_FLAG(absl::Duration, health_db_check, absl::Seconds(2),
+          "While serving, how often the database is pinged; health is NOT_SERVING while it "
+          "does not answer. 0s: not checked.");
 ABSL_FLAG(std::string, jwt_algorithm, "HS256", "Algorithm of users' tokens: HS256 or RS256.");
 ABSL_FLAG(std::string, jwt_secret_file, "", "HS256: file holding the secret of users' tokens.");
 ABSL_FLAG(std::string, jwt_public_key_file, "",
@@ -105,7 +109,7 @@ constexpr const char* kFlagNames[] = {
     "listen_host", "port", "metrics_port", "max_threads", "shutdown_drain",
     "shutdown_grace",
     "db_host", "db_port", "db_socket", "db_user", "db_password", "db_password_file", "db_name",
-    "db_pool_size", "db_wait",
+    "db_pool_size", "db_wait", "health_db_check",
     "time_zone", "test_clock_file", "test_clock_start",
     "jwt_algorithm", "jwt_secret_file", "jwt_public_key_file", "jwt_audience", "jwt_issuer",
     "service_secret_file", "bootstrap_admins", "principal_cache_ttl", "dev_insecure_secrets",
@@ -246,6 +250,10 @@ absl::Status LoadDatabase(const Settings& settings, const std::string& service,
   config.db_wait = absl::GetFlag(FLAGS_db_wait);
   if (config.db_wait < absl::ZeroDuration()) {
     return settings.Invalid("db_wait", "must not be negative");
+  }
+  config.health_db_check = absl::GetFlag(FLAGS_health_db_check);
+  if (config.health_db_check < absl::ZeroDuration()) {
+    return settings.Invalid("health_db_check", "must not be negative");
   }
   return absl::OkStatus();
 }
@@ -511,6 +519,12 @@ struct Runtime::Impl {
 
   int shutdown_pipe[2] = {-1, -1};
   std::atomic<int> serving_port{0};
+
+  // The database health check: its thread, and whether shutdown has begun
+  // (after which it changes no status).
+  std::thread db_check;
+  absl::Mutex db_check_mu;
+  bool shutting_down ABSL_GUARDED_BY(db_check_mu) = false;
 };
 
 namespace {
@@ -807,6 +821,10 @@ int Runtime::Serve() {
   for (const std::string& name : service_names) health->SetServingStatus(name, true);
   if (impl_->relay != nullptr) impl_->relay->Start();
   for (auto& [start, stop] : impl_->background) start();
+  if (config_.health_db_check > absl::ZeroDuration()) {
+    impl_->db_check =
+        std::thread([this, health, names = service_names] { CheckDatabaseHealth(health, names); });
+  }
   impl_->serving_port.store(port);
   Log(LogLevel::kInfo, "serving",
       {{"listen", HostPort(config_.listen_host, port)},
@@ -814,6 +832,7 @@ int Runtime::Serve() {
 
   WaitForShutdownSignal();
 
+  StopDatabaseHealthCheck();
   health->SetServingStatus(false);
   impl_->serving_port.store(0);
   Log(LogLevel::kInfo, "stopping",
@@ -826,6 +845,7 @@ int Runtime::Serve() {
   server->Wait();
   for (auto it = impl_->background.rbegin(); it != impl_->background.rend(); ++it) it->second();
   if (impl_->relay != nullptr) impl_->relay->Stop();
+  if (impl_->db_check.joinable()) impl_->db_check.join();
   Log(LogLevel::kInfo, "stopped");
   return 0;
 }
@@ -870,6 +890,43 @@ void Runtime::WaitForShutdownSignal() {
   while (read(impl_->shutdown_pipe[0], &byte, 1) < 0 && errno == EINTR) {
   }
   RemoveShutdownHandlers();
+}
+
+void Runtime::CheckDatabaseHealth(grpc::HealthCheckServiceInterface* health,
+                                  const std::vector<std::string>& service_names) {
+  bool reachable = true;  // Serve declared the service healthy.
+  while (true) {
+    {
+      absl::MutexLock lock(&impl_->db_check_mu);
+      auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(impl_->db_check_mu) {
+        return impl_->shutting_down;
+      };
+      if (impl_->db_check_mu.AwaitWithTimeout(absl::Condition(&stopping),
+                                              config_.health_db_check)) {
+        return;
+      }
+    }
+    const absl::Status ping = pool_->Ping();
+    // Every connection busy says nothing about the server: keep the status.
+    if (ping.code() == absl::StatusCode::kResourceExhausted) continue;
+    if (ping.ok() == reachable) continue;
+    absl::MutexLock lock(&impl_->db_check_mu);
+    if (impl_->shutting_down) return;
+    reachable = ping.ok();
+    health->SetServingStatus("", reachable);
+    for (const std::string& name : service_names) health->SetServingStatus(name, reachable);
+    if (reachable) {
+      Log(LogLevel::kInfo, "database_reachable", {{"health", "SERVING"}});
+    } else {
+      Log(LogLevel::kWarning, "database_unreachable",
+          {{"health", "NOT_SERVING"}, {"error", std::string(ping.message())}});
+    }
+  }
+}
+
+void Runtime::StopDatabaseHealthCheck() {
+  absl::MutexLock lock(&impl_->db_check_mu);
+  impl_->shutting_down = true;
 }
 
 void AttachToken(grpc::ClientContext& context, const std::string& token) {

@@ -13,6 +13,7 @@
 #define DUBAN_COMMON_RUNTIME_H_
 
 #include <grpcpp/channel.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/server.h>
 #include <grpcpp/support/channel_arguments.h>
 #include <prometheus/registry.h>
@@ -55,6 +56,10 @@ struct ServiceConfig {
   absl::Duration shutdown_drain = absl::ZeroDuration();
   absl::Duration shutdown_grace = absl::Seconds(10);
   absl::Duration db_wait = absl::Seconds(60);
+  // While serving, how often the database is pinged; health turns
+  // NOT_SERVING while it does not answer and SERVING once it does again.
+  // Zero: never checked.
+  absl::Duration health_db_check = absl::Seconds(2);
   AuthOptions auth;
   // How long a resolved principal (a person's roles) is reused; zero reads
   // the registry on every call, so a revoked role takes effect at once.
@@ -134,7 +139,10 @@ class Runtime {
   void OnShutdownBegin(std::function<void()> hook);
 
   // Builds and runs the server until SIGTERM or SIGINT, then shuts down
-  // gracefully: health NOT_SERVING, the OnShutdownBegin hooks run, for
+  // gracefully. While serving, health (of the server and of each service)
+  // follows the database: NOT_SERVING while a ping every health_db_check
+  // fails, SERVING again once one succeeds. At shutdown: health NOT_SERVING
+  // for good, the OnShutdownBegin hooks run, for
   // shutdown_drain calls are still accepted, then in-flight calls finish (up
   // to shutdown_grace), background loops stop. Returns the exit code.
   int Serve();
@@ -156,6 +164,12 @@ class Runtime {
   std::unique_ptr<grpc::Server> BuildServer(grpc::Service* test_clock,
                                             std::vector<std::string>* service_names, int* port);
   void WaitForShutdownSignal();
+  // Pings the database every health_db_check until StopDatabaseHealthCheck,
+  // setting `health` of "" and of `service_names` on each change.
+  void CheckDatabaseHealth(grpc::HealthCheckServiceInterface* health,
+                           const std::vector<std::string>& service_names);
+  // Ends the check; once this returns, the check changes no status again.
+  void StopDatabaseHealthCheck();
 
   ServiceConfig config_;
   std::unique_ptr<Clock> clock_;

@@ -37,7 +37,7 @@ using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 using ::testing::HasSubstr;
 
-// Each test has its own ports (50151..50157 and 9151..9157), so tests run in parallel
+// Each test has its own ports (50151..50158 and 9151..9158), so tests run in parallel
 // (ctest -j) do not collide.
 constexpr int kFirstPort = 50151;
 constexpr int kFirstMetricsPort = 9151;
@@ -341,6 +341,50 @@ TEST_F(RuntimeTest, ShutdownHooksRunInOrderWhenHealthIsNotServingAndCallsAreStil
               ::testing::ElementsAre("first: health NOT_SERVING, call accepted", "second"));
   EXPECT_TRUE(background_stopped_);
   EXPECT_FALSE(Deliver("after").ok());
+}
+
+TEST_F(RuntimeTest, TheDatabaseCheckKeepsHealthServingAndLeavesShutdownNotServing) {
+  ASSERT_NO_FATAL_FAILURE(StartServing(7, {"--health_db_check=20ms", "--shutdown_drain=1s"}));
+  auto health = grpc::health::v1::Health::NewStub(channel_);
+  grpc::ClientContext watch_context;
+  watch_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  HealthCheckRequest watch_request;
+  auto watch = health->Watch(&watch_context, watch_request);
+  HealthCheckResponse update;
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::SERVING);
+  ASSERT_TRUE(Deliver("while-checked").ok());
+  EXPECT_EQ(Health("duban.events.v1.EventSinkService"), HealthCheckResponse::SERVING);
+
+  runtime_->RequestShutdown();
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::NOT_SERVING);
+  // Through the drain and the stop, the check (every 20 ms) never turns it back.
+  std::vector<std::string> later;
+  while (watch->Read(&update)) {
+    later.push_back(HealthCheckResponse::ServingStatus_Name(update.status()));
+  }
+  EXPECT_THAT(later, ::testing::Each("NOT_SERVING"));
+  serve_thread_.join();
+  EXPECT_EQ(exit_code_, 0);
+}
+
+TEST_F(RuntimeTest, TheDatabaseCheckIntervalComesFromTheEnvironmentAndMustNotBeNegative) {
+  std::vector<std::string> args = {"duban-fake", "--port=50158", "--metrics_port=-1",
+                                   "--dev_insecure_secrets"};
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  absl::StatusOr<ServiceConfig> config =
+      LoadServiceConfig(static_cast<int>(args.size()), argv.data(), "fake");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->health_db_check, absl::Seconds(2));
+
+  setenv("DUBAN_HEALTH_DB_CHECK", "-1s", 1);
+  config = LoadServiceConfig(static_cast<int>(args.size()), argv.data(), "fake");
+  unsetenv("DUBAN_HEALTH_DB_CHECK");
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(config.status().message(), HasSubstr("DUBAN_HEALTH_DB_CHECK"));
 }
 
 }  // namespace

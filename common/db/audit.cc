@@ -16,6 +16,7 @@
 #include "common/db/statement.h"
 #include "common/status.h"
 #include "common/time_util.h"
+#include "common/validation.h"
 
 namespace duban::db {
 namespace {
@@ -143,8 +144,20 @@ absl::StatusOr<AuditPage> ListAudit(ConnectionPool& pool,
     return absl::OkStatus();
   }));
 
-  if (page.records.size() > static_cast<size_t>(limit)) {
-    page.records.resize(limit);
+  bool more = page.records.size() > static_cast<size_t>(limit);
+  if (more) page.records.resize(limit);
+  // A page ends early rather than outgrow a gRPC message (each record holds an
+  // entity before and after its change); the rest follows on the next page.
+  size_t bytes = 0;
+  for (size_t i = 0; i < page.records.size(); ++i) {
+    bytes += page.records[i].ByteSizeLong();
+    if (i > 0 && bytes > kMaxPageBytes) {
+      page.records.resize(i);
+      more = true;
+      break;
+    }
+  }
+  if (more) {
     const duban::common::v1::AuditRecord& last = page.records.back();
     int64_t id = 0;
     (void)absl::SimpleAtoi(last.id(), &id);

@@ -36,7 +36,9 @@ struct AuditPage {
   std::string next_page_token;
 };
 
-// Records matching `filter`, oldest first (by time, then insertion order).
+// Records matching `filter`, oldest first (by time, then insertion order). A
+// page ends early, with a next_page_token, before its records outgrow
+// kMaxPageBytes (common/validation.h); it always holds at least one record.
 // INVALID_ARGUMENT "page_token: ..." for a token this call did not hand out.
 absl::StatusOr<AuditPage> ListAudit(ConnectionPool& pool,
                                     const duban::common::v1::AuditFilter& filter, int page_size,

@@ -144,6 +144,39 @@ TEST_F(AuditTest, PagesFollowEachOtherWithoutGapsOrRepeats) {
   EXPECT_EQ(last.next_page_token, "");
 }
 
+TEST_F(AuditTest, APageOfLargeRecordsEndsEarlyWithATokenForTheRest) {
+  // Each record holds 1.5 MiB of state (0.75 MiB before, 0.75 MiB after): two
+  // would outgrow the 3 MiB a page may take, so each page holds one.
+  const AuditFilter before = Entity(std::string(768 * 1024, 'b'));
+  const AuditFilter after = Entity(std::string(768 * 1024, 'a'));
+  for (int i = 1; i <= 3; ++i) {
+    AuditEntry entry{.actor = "p-zhang",
+                     .at = kStart + absl::Seconds(i),
+                     .action = absl::StrCat("r", i),
+                     .entity_type = "item",
+                     .entity_id = "item-1",
+                     .before = &before,
+                     .after = &after,
+                     .request_id = absl::StrCat("req-", i)};
+    ASSERT_TRUE(InTransaction(db_->pool(), [&](sql::Connection& conn) {
+                  return WriteAudit(conn, entry);
+                }).ok());
+  }
+  Write("r4", kStart + absl::Seconds(4));
+  Write("r5", kStart + absl::Seconds(5));
+
+  AuditPage first = List(AuditFilter(), 10);
+  EXPECT_THAT(Actions(first), ElementsAre("r1"));
+  ASSERT_NE(first.next_page_token, "");
+  AuditPage second = List(AuditFilter(), 10, first.next_page_token);
+  EXPECT_THAT(Actions(second), ElementsAre("r2"));
+  ASSERT_NE(second.next_page_token, "");
+  // The last large record and the small ones behind it fit in one page.
+  AuditPage last = List(AuditFilter(), 10, second.next_page_token);
+  EXPECT_THAT(Actions(last), ElementsAre("r3", "r4", "r5"));
+  EXPECT_EQ(last.next_page_token, "");
+}
+
 TEST_F(AuditTest, PageSizeDefaultsToFifty) {
   for (int i = 0; i < 51; ++i) Write(absl::StrCat("r", i), kStart);
   AuditPage page = List(AuditFilter());

@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "common/status.h"
 #include "common/time_util.h"
+#include "common/validation.h"
 
 namespace duban::db {
 namespace {
@@ -122,6 +123,18 @@ std::vector<OutboxRow> InKeyOrder(sql::Connection& conn, const std::string& dest
   }
   std::erase_if(claimed, [&](const OutboxRow& row) { return ready.count(row.seq) == 0; });
   return claimed;
+}
+
+// The leading rows whose payloads together stay within kMaxPageBytes (always
+// the first), so that a request stays under gRPC's message limit. The rows
+// left out are the newest, so each ordering key keeps its order.
+size_t RowsWithinRequestLimit(const std::vector<OutboxRow>& rows) {
+  size_t bytes = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    bytes += rows[i].payload.size();
+    if (i > 0 && bytes > kMaxPageBytes) return i;
+  }
+  return rows.size();
 }
 
 DeliverRequest BuildRequest(const std::string& source, const std::vector<OutboxRow>& rows) {
@@ -314,6 +327,12 @@ OutboxRelay::BatchOutcome OutboxRelay::DeliverBatch(sql::Connection& conn,
   for (const OutboxRow& row : rows) claimed_keys.erase(row.ordering_key);
   outcome.held_elsewhere = std::move(claimed_keys);
   if (rows.empty()) return outcome;
+  // Large events go over several requests; the rest follow in the next batch.
+  const size_t within_limit = RowsWithinRequestLimit(rows);
+  if (within_limit < rows.size()) {
+    rows.resize(within_limit);
+    outcome.more = true;
+  }
 
   const DeliverRequest request = BuildRequest(options_.source, rows);
   DeliverResponse response;

@@ -42,7 +42,7 @@ const absl::Time kStart =
 const Migration kReceived{1, "0001_received",
                           "CREATE TABLE received (\n"
                           "  event_id VARCHAR(100) NOT NULL PRIMARY KEY,\n"
-                          "  value VARCHAR(100) NOT NULL\n"
+                          "  value MEDIUMTEXT NOT NULL\n"
                           ");\n"};
 
 StringValue Text(const std::string& value) {
@@ -233,6 +233,33 @@ TEST_F(OutboxTest, DeliversEventsInOrderWithTheirIdsTimesAndToken) {
                           "2026-10-08 02:01:01.000000 1"));
   EXPECT_EQ(Deliver().delivered, 0);
   EXPECT_EQ(sink_->calls().size(), 1u);
+}
+
+TEST_F(OutboxTest, LargeEventsGoOverSeveralRequestsInOrder) {
+  // Together 4.5 MiB, over gRPC's 4 MiB message limit; two take just over the
+  // 3 MiB a request may carry, so each goes alone.
+  Enqueue("item-1", std::string(1536 * 1024, 'a'));
+  Enqueue("item-1", std::string(1536 * 1024, 'b'));
+  Enqueue("item-1", std::string(1536 * 1024, 'c'));
+
+  DeliveryCounts counts = Deliver();
+  EXPECT_EQ(counts.delivered, 3);
+  EXPECT_EQ(counts.pending, 0);
+  EXPECT_THAT(sink_->calls(),
+              ElementsAre(ElementsAre("tasks:1"), ElementsAre("tasks:2"), ElementsAre("tasks:3")));
+  EXPECT_THAT(Column(receiver_->pool(),
+                     "SELECT CONCAT(event_id, '=', LEFT(value, 1), ' ', LENGTH(value)) "
+                     "FROM received ORDER BY event_id"),
+              ElementsAre("tasks:1=a 1572864", "tasks:2=b 1572864", "tasks:3=c 1572864"));
+}
+
+TEST_F(OutboxTest, SmallEventsAfterALargeOneShareARequest) {
+  Enqueue("item-1", std::string(1536 * 1024, 'a'));
+  Enqueue("item-2", "b");
+  Enqueue("item-1", "c");
+
+  EXPECT_EQ(Deliver().delivered, 3);
+  EXPECT_THAT(sink_->calls(), ElementsAre(ElementsAre("tasks:1", "tasks:2", "tasks:3")));
 }
 
 TEST_F(OutboxTest, AReceiverThatIsDownGetsTheEventsOnceItIsBack) {

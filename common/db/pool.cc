@@ -246,6 +246,13 @@ absl::StatusOr<Lease> ConnectionPool::Acquire() {
   }
 }
 
+absl::Status ConnectionPool::Ping() {
+  DUBAN_ASSIGN_OR_RETURN(Lease lease, Acquire());
+  if (StillAlive(*lease)) return absl::OkStatus();
+  lease.MarkBroken();
+  return Unavailable("database unavailable: the ping went unanswered");
+}
+
 int ConnectionPool::open_connections() const {
   absl::MutexLock lock(&mu_);
   return open_;

@@ -72,6 +72,13 @@ class ConnectionPool {
   // handed out; InTransaction also replaces one found dead at its start.
   absl::StatusOr<Lease> Acquire();
 
+  // Whether the server answers: borrows a connection (opening one within
+  // connect_timeout if none is idle) and pings it. UNAVAILABLE when the
+  // server cannot be reached (IsConnectionError holds); RESOURCE_EXHAUSTED
+  // when every connection stays busy for acquire_timeout, which says nothing
+  // about the server.
+  absl::Status Ping();
+
   const DbOptions& options() const { return options_; }
 
   // Connections currently open, idle or leased (for metrics).

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <map>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status.h"
 #include "common/time_util.h"
+#include "common/validation.h"
 
 namespace duban::reporting {
 namespace {
@@ -24,11 +26,30 @@ std::optional<absl::Time> Set(bool has, const google::protobuf::Timestamp& t) {
   return FromProto(t);
 }
 
+// The mark at the start of prefilled remarks whose older text was cut.
+constexpr char kCutMark[] = "\u2026";
+
+// `text` within kMaxRemarkChars characters, the limit a submission holds
+// remarks to: when longer, its latest characters preceded by kCutMark. The cut
+// falls on a UTF-8 character boundary (`text` is valid UTF-8).
+std::string WithinRemarkLimit(std::string text) {
+  size_t chars = 0;
+  for (char c : text) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  if (chars <= kMaxRemarkChars) return text;
+  // Walk back over the kMaxRemarkChars - 1 latest characters.
+  size_t start = text.size();
+  for (size_t kept = 0; kept < kMaxRemarkChars - 1;) {
+    --start;
+    if ((static_cast<unsigned char>(text[start]) & 0xC0) != 0x80) ++kept;
+  }
+  return std::string(kCutMark).append(text, start);
+}
+
 std::string WhatWasDone(const Item& item) {
   std::vector<std::string> parts;
   for (const auto& note : item.notes()) parts.push_back(note.text());
   if (!item.completion_summary().empty()) parts.push_back(item.completion_summary());
-  return absl::StrJoin(parts, "\n");
+  return WithinRemarkLimit(absl::StrJoin(parts, "\n"));
 }
 
 // The deadline as agreed; an item recorded without one never had another.
@@ -124,7 +145,9 @@ v1::ReportRow RowOf(const Item& item, absl::Time now) {
     row.set_remarks(WhatWasDone(item));
     return row;
   }
-  if (item.notes_size() > 0) row.set_remarks(item.notes(item.notes_size() - 1).text());
+  if (item.notes_size() > 0) {
+    row.set_remarks(WithinRemarkLimit(item.notes(item.notes_size() - 1).text()));
+  }
   if (item.has_planned_completion_date()) {
     *row.mutable_planned_completion_date() = item.planned_completion_date();
   }

@@ -38,7 +38,9 @@ std::vector<tasks::v1::Item> OwedItems(const std::vector<tasks::v1::Item>& items
 
 // One row for `item` as of `now`: completed rows say what was done (the
 // completion summary and progress notes), uncompleted ones carry the latest
-// progress note as the reason and the item's planned completion date.
+// progress note as the reason and the item's planned completion date. Remarks
+// longer than a submission allows (kMaxRemarkChars) keep their latest
+// characters, cut at a character boundary and marked at the start with "…".
 v1::ReportRow RowOf(const tasks::v1::Item& item, absl::Time now);
 
 // The local date of each dispatch event, keyed by event id.

@@ -3,7 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "common/time_util.h"
+#include "common/validation.h"
 
 namespace duban::reporting {
 namespace {
@@ -182,6 +185,49 @@ TEST_F(ReportRulesTest, RefusesAnItemNotOwedAndACompletionTasksDoesNotKnow) {
   report.mutable_sections(0)->mutable_rows(1)->set_completed(true);
   EXPECT_EQ(CheckReport(report, owed_, now_, kZone).message(),
             "report.sections[0].rows[1].completed: item doc-1-2 is not reported complete");
+}
+
+// `text` repeated `times` times.
+std::string Repeat(const std::string& text, int times) {
+  std::string repeated;
+  for (int i = 0; i < times; ++i) repeated += text;
+  return repeated;
+}
+
+TEST_F(ReportRulesTest, PrefilledRemarksOfACompletedItemKeepTheLatestNotesWithinTheLimit) {
+  Item done = MakeItem("doc-1-1", "doc-1", Local(10, 1, 9));
+  *done.mutable_reported_complete_at() = ToProto(Local(10, 12, 9));
+  done.add_notes()->set_text(Repeat("甲", 900));
+  done.add_notes()->set_text(Repeat("乙", 900));
+  done.add_notes()->set_text(Repeat("丙", 900));
+  done.set_completion_summary("已完成清淤");
+
+  // 2,708 characters joined; the latest 1,999 stay after the cut mark.
+  const v1::ReportRow row = RowOf(done, now_);
+  EXPECT_EQ(row.remarks(), "…" + Repeat("甲", 191) + "\n" + Repeat("乙", 900) + "\n" +
+                               Repeat("丙", 900) + "\n已完成清淤");
+  EXPECT_TRUE(CheckText("remarks", row.remarks(), kMaxRemarkChars).ok());
+  EXPECT_FALSE(CheckText("remarks", row.remarks(), kMaxRemarkChars - 1).ok());
+}
+
+TEST_F(ReportRulesTest, PrefilledRemarksOfAnUncompletedItemKeepTheEndOfALongLatestNote) {
+  Item open = MakeItem("doc-1-2", "doc-1", Local(10, 1, 9));
+  open.add_notes()->set_text("较早的进展");
+  open.add_notes()->set_text(Repeat("旧", 1500) + Repeat("新", 1500));
+  *open.mutable_planned_completion_date() = ToProto(absl::CivilDay(2026, 11, 10));
+
+  const v1::ReportRow row = RowOf(open, now_);
+  EXPECT_EQ(row.remarks(), "…" + Repeat("旧", 499) + Repeat("新", 1500));
+  EXPECT_TRUE(CheckText("remarks", row.remarks(), kMaxRemarkChars).ok());
+}
+
+TEST_F(ReportRulesTest, PrefilledRemarksAtTheLimitStayWhole) {
+  Item done = MakeItem("doc-1-1", "doc-1", Local(10, 1, 9));
+  *done.mutable_reported_complete_at() = ToProto(Local(10, 12, 9));
+  done.add_notes()->set_text(Repeat("甲", 1000));
+  done.set_completion_summary(Repeat("乙", 999));
+
+  EXPECT_EQ(RowOf(done, now_).remarks(), Repeat("甲", 1000) + "\n" + Repeat("乙", 999));
 }
 
 TEST(LatenessTest, OneSecondBeforeTheCutoffIsOnTimeTheCutoffItselfIsLate) {

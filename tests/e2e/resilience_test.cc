@@ -1,15 +1,21 @@
 // Outages: a receiving service down while its events fall due, and the
 // database server restarting under running services.
 #include <gmock/gmock.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <map>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "cli/dubanctl/cycle.h"
+#include "common/clock.h"
 #include "common/status.h"
 #include "common/time_util.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "tests/e2e/cluster.h"
 
 namespace duban::testing {
@@ -77,17 +83,54 @@ bool MariaDb(const std::string& args) {
                  .c_str()) == 0;
 }
 
+using HealthStatus = grpc::health::v1::HealthCheckResponse::ServingStatus;
+
+// The health of a service's process as `dubanctl health` reads it; UNKNOWN
+// when the check itself fails.
+HealthStatus Health(Cluster& cluster, const std::string& service) {
+  auto channel = grpc::CreateChannel(cluster.address(service), grpc::InsecureChannelCredentials());
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(SystemClock::Get()->Now() + absl::Seconds(2)));
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  if (!stub->Check(&context, request, &response).ok()) {
+    return grpc::health::v1::HealthCheckResponse::UNKNOWN;
+  }
+  return response.status();
+}
+
+// Polls the service's health until it is `wanted` (or a minute has passed,
+// which only a broken check takes); the last status seen.
+HealthStatus AwaitHealth(Cluster& cluster, const std::string& service, HealthStatus wanted) {
+  const absl::Time give_up = SystemClock::Get()->Now() + absl::Minutes(1);
+  HealthStatus seen = Health(cluster, service);
+  while (seen != wanted && SystemClock::Get()->Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(50));
+    seen = Health(cluster, service);
+  }
+  return seen;
+}
+
+constexpr const char* kAllServices[] = {"registry",  "minutes",   "tasks",
+                                        "reporting", "scheduler", "supervision"};
+
 TEST(ResilienceTest, DatabaseRestartGivesUnavailableThenRecoversWithoutRestartingServices) {
   std::string dir = absl::StrCat("/tmp/duban-e2e-mariadb-", getpid());
   ASSERT_TRUE(MariaDb(absl::StrCat("start ", dir, " 3319")));
   {
-    auto cluster = Cluster::Start(
-        {.name = "dbrestart", .base_port = 51120, .db_socket = dir + "/mysqld.sock"});
+    auto cluster = Cluster::Start({.name = "dbrestart",
+                                   .base_port = 51120,
+                                   .db_socket = dir + "/mysqld.sock",
+                                   .flags = {"--health_db_check=200ms"}});
     ASSERT_TRUE(cluster.ok()) << cluster.status();
     client::Session& s = (*cluster)->session();
     std::string admin = *s.AdminToken();
     registry::ListUnitsRequest list;
     registry::ListUnitsResponse units;
+
+    std::map<std::string, pid_t> pids;
+    for (const char* service : kAllServices) pids[service] = (*cluster)->pid(service);
 
     ASSERT_TRUE(MariaDb(absl::StrCat("stop ", dir)));
     auto down = client::Context(admin);
@@ -100,8 +143,20 @@ TEST(ResilienceTest, DatabaseRestartGivesUnavailableThenRecoversWithoutRestartin
     auto write_down = client::Context(admin);
     EXPECT_EQ(s.clients().registry().CreateUnit(write_down.get(), create, &created).error_code(),
               grpc::StatusCode::UNAVAILABLE);
+    // Health says so, so that operators and load balancers see the outage.
+    for (const char* service : kAllServices) {
+      EXPECT_EQ(AwaitHealth(**cluster, service, grpc::health::v1::HealthCheckResponse::NOT_SERVING),
+                grpc::health::v1::HealthCheckResponse::NOT_SERVING)
+          << service;
+    }
 
     ASSERT_TRUE(MariaDb(absl::StrCat("start ", dir, " 3319")));
+    for (const char* service : kAllServices) {
+      EXPECT_EQ(AwaitHealth(**cluster, service, grpc::health::v1::HealthCheckResponse::SERVING),
+                grpc::health::v1::HealthCheckResponse::SERVING)
+          << service;
+      EXPECT_EQ((*cluster)->pid(service), pids[service]) << service << " was not restarted";
+    }
     auto up = client::Context(admin);
     grpc::Status read = s.clients().registry().ListUnits(up.get(), list, &units);
     EXPECT_TRUE(read.ok()) << read.error_message();
