@@ -6,6 +6,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/marshalling.h"
 #include "absl/flags/reflection.h"
+#include "common/flag_env.h"
 #include "common/status.h"
 
 ABSL_FLAG(std::string, non_working_day_policy, "next_working_day",
@@ -29,22 +30,6 @@ ABSL_FLAG(int, cutoff_minute, 0,
           "Minute of report and digest cut-offs (env DUBAN_CUTOFF_MINUTE; default 0).");
 
 namespace duban::calendar {
-namespace {
-
-// The flag's value, or the environment's when the flag was left at its default.
-template <typename T>
-absl::StatusOr<T> FlagOrEnv(const absl::Flag<T>& flag, const char* env_name) {
-  T value = absl::GetFlag(flag);
-  const absl::CommandLineFlag& handle = absl::GetFlagReflectionHandle(flag);
-  const char* env = std::getenv(env_name);
-  if (env != nullptr && *env != '\0' && handle.CurrentValue() == handle.DefaultValue()) {
-    std::string error;
-    if (!absl::ParseFlag<T>(env, &value, &error)) return InvalidField(env_name, error);
-  }
-  return value;
-}
-
-}  // namespace
 
 absl::StatusOr<PeriodRules> PeriodRulesFromFlags() {
   PeriodRules rules;

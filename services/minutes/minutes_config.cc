@@ -5,6 +5,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/marshalling.h"
+#include "common/flag_env.h"
 #include "common/status.h"
 
 ABSL_FLAG(int, draft_days, 3,
@@ -15,28 +16,12 @@ ABSL_FLAG(bool, draft_working_days, false,
           "(env DUBAN_DRAFT_WORKING_DAYS; default false: calendar days).");
 
 namespace duban::minutes {
-namespace {
-
-// The flag's value, or the environment's when the flag was left at its default.
-template <typename T>
-absl::StatusOr<T> Setting(const absl::Flag<T>& flag, const char* env_name) {
-  T value = absl::GetFlag(flag);
-  const auto& handle = absl::GetFlagReflectionHandle(flag);
-  const char* env = std::getenv(env_name);
-  if (env != nullptr && *env != '\0' && handle.CurrentValue() == handle.DefaultValue()) {
-    std::string error;
-    if (!absl::ParseFlag<T>(env, &value, &error)) return InvalidField(env_name, error);
-  }
-  return value;
-}
-
-}  // namespace
 
 absl::StatusOr<DraftDeadlineOptions> LoadDraftDeadlineOptions() {
   DraftDeadlineOptions options;
-  DUBAN_ASSIGN_OR_RETURN(options.days, Setting(FLAGS_draft_days, "DUBAN_DRAFT_DAYS"));
+  DUBAN_ASSIGN_OR_RETURN(options.days, FlagOrEnv(FLAGS_draft_days, "DUBAN_DRAFT_DAYS"));
   DUBAN_ASSIGN_OR_RETURN(options.working_days,
-                         Setting(FLAGS_draft_working_days, "DUBAN_DRAFT_WORKING_DAYS"));
+                         FlagOrEnv(FLAGS_draft_working_days, "DUBAN_DRAFT_WORKING_DAYS"));
   if (options.days < 1 || options.days > 60) {
     return InvalidField("draft_days", "must be between 1 and 60");
   }

@@ -6,6 +6,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/marshalling.h"
 #include "common/calendar/period_flags.h"
+#include "common/flag_env.h"
 #include "common/status.h"
 
 ABSL_FLAG(absl::Duration, reminder_lead, absl::Hours(72),
@@ -23,22 +24,6 @@ ABSL_FLAG(int, fire_batch, 100,
           "Rungs fired per batch of the firing loop (env DUBAN_FIRE_BATCH; default 100).");
 
 namespace duban::scheduler {
-namespace {
-
-// The flag's value, or the environment's when the flag was left at its default.
-template <typename T>
-absl::StatusOr<T> FlagOrEnv(const absl::Flag<T>& flag, const char* env_name) {
-  T value = absl::GetFlag(flag);
-  const auto& handle = absl::GetFlagReflectionHandle(flag);
-  const char* env = std::getenv(env_name);
-  if (env != nullptr && *env != '\0' && handle.CurrentValue() == handle.DefaultValue()) {
-    std::string error;
-    if (!absl::ParseFlag<T>(env, &value, &error)) return InvalidField(env_name, error);
-  }
-  return value;
-}
-
-}  // namespace
 
 absl::StatusOr<SchedulerOptions> LoadSchedulerOptions() {
   SchedulerOptions options;
