@@ -17,6 +17,7 @@
 #include "common/time_util.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "tests/e2e/cluster.h"
+#include "tests/e2e/scenario_helpers.h"
 
 namespace duban::testing {
 namespace {
@@ -25,36 +26,12 @@ namespace registry = duban::registry::v1;
 namespace supervision = duban::supervision::v1;
 using ::testing::SizeIs;
 
-client::CycleInputs SampleInputs() {
-  auto matters = client::ReadFile(absl::StrCat(DUBAN_SOURCE_DIR, "/examples/dispatch_matters.csv"));
-  auto liaisons = client::ReadFile(absl::StrCat(DUBAN_SOURCE_DIR, "/examples/unit_liaisons.csv"));
-  EXPECT_TRUE(matters.ok() && liaisons.ok());
-  return {matters.value_or(""), liaisons.value_or("")};
-}
-
-// The item cases: the scheduler's own report, digest and dispatch-cycle
-// deadlines fall due in the same days and open cases of their own.
-std::vector<supervision::SupervisionCase> ItemCases(client::Session& s) {
-  supervision::ListCasesRequest request;
-  request.set_page_size(100);
-  request.set_subject_kind(duban::common::v1::SUBJECT_KIND_ITEM);
-  supervision::ListCasesResponse response;
-  auto context = client::Context(*s.AdminToken());
-  grpc::Status status = s.clients().supervision().ListCases(context.get(), request, &response);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return {response.cases().begin(), response.cases().end()};
-}
-
-absl::Time Local(client::Session& s, int y, int m, int d, int hh) {
-  return FromLocal(absl::CivilSecond(y, m, d, hh, 0, 0), s.zone());
-}
-
 TEST(ResilienceTest, SupervisionDownWhileADeadlinePassesGetsTheCaseOnceWhenBack) {
   auto cluster = Cluster::Start({.name = "supdown", .base_port = 51100});
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   client::Session& s = (*cluster)->session();
   std::ostringstream out;
-  ASSERT_TRUE(client::ImportSample(s, SampleInputs(), out).ok()) << out.str();
+  ASSERT_TRUE(client::ImportSample(s, SampleCycleInputs(), out).ok()) << out.str();
   auto items = client::IssueSampleMinutes(s, out);
   ASSERT_TRUE(items.ok()) << items.status() << "\n" << out.str();
 
@@ -67,9 +44,14 @@ TEST(ResilienceTest, SupervisionDownWhileADeadlinePassesGetsTheCaseOnceWhenBack)
   ASSERT_TRUE(s.AdvanceTo(Local(s, 2026, 10, 16, 13)).ok());
   ASSERT_TRUE(s.AdvanceTo(Local(s, 2026, 10, 16, 14)).ok());
 
-  auto cases = ItemCases(s);
-  ASSERT_THAT(cases, SizeIs(2)) << "both items were left open: one case each";
-  for (const auto& c : cases) {
+  // The item cases: the scheduler's own report, digest and dispatch-cycle
+  // deadlines fall due in the same days and open cases of their own.
+  supervision::ListCasesRequest item_cases;
+  item_cases.set_subject_kind(duban::common::v1::SUBJECT_KIND_ITEM);
+  auto cases = ListAllCases(s, item_cases);
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  ASSERT_THAT(*cases, SizeIs(2)) << "both items were left open: one case each";
+  for (const auto& c : *cases) {
     int urgings = 0;
     for (const auto& rung : c.rungs()) urgings += rung.rung() == duban::common::v1::RUNG_URGING;
     EXPECT_EQ(urgings, 1) << c.DebugString();
