@@ -178,7 +178,7 @@ int64_t ResidentKiB(pid_t pid) {
 }
 
 int Run() {
-  auto cluster = testing::Cluster::Start({.name = "bench", .base_port = 52000});
+  auto cluster = testing::Cluster::Start({.name = "bench", .base_port = 22000});
   if (!cluster.ok()) {
     std::cerr << cluster.status() << "\n";
     return 1;

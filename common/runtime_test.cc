@@ -37,12 +37,12 @@ using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 using ::testing::HasSubstr;
 
-// Each test has its own ports (50151..50158 and 9151..9158), so tests run in parallel
+// Each test has its own ports (20151..20158 and 9151..9158), so tests run in parallel
 // (ctest -j) do not collide.
-constexpr int kFirstPort = 50151;
+constexpr int kFirstPort = 20151;
 constexpr int kFirstMetricsPort = 9151;
 // Peers nobody listens on, inside this test's port range.
-constexpr char kNowhere[] = "127.0.0.1:50159";
+constexpr char kNowhere[] = "127.0.0.1:20159";
 
 // Applies events without a database; an event "slow" takes a second, so a
 // call can be in flight during shutdown.
@@ -370,7 +370,7 @@ TEST_F(RuntimeTest, TheDatabaseCheckKeepsHealthServingAndLeavesShutdownNotServin
 }
 
 TEST_F(RuntimeTest, TheDatabaseCheckIntervalComesFromTheEnvironmentAndMustNotBeNegative) {
-  std::vector<std::string> args = {"duban-fake", "--port=50158", "--metrics_port=-1",
+  std::vector<std::string> args = {"duban-fake", "--port=20158", "--metrics_port=-1",
                                    "--dev_insecure_secrets"};
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());

@@ -34,7 +34,7 @@ absl::StatusOr<reporting::SubmitReportResponse> Submit(client::Session& s, const
 }
 
 TEST(ReportingE2eTest, HolidayMovesTheCutoffAndAnIncompleteReportIsRefusedNamingTheItem) {
-  auto cluster = Cluster::Start({.name = "reporting", .base_port = 52300});
+  auto cluster = Cluster::Start({.name = "reporting", .base_port = 22300});
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   client::Session& s = (*cluster)->session();
   ASSERT_EQ(ImportWorkCalendar(s, ExampleFile("work_calendar_2026.csv")), absl::OkStatus());
@@ -125,7 +125,7 @@ TEST(ReportingE2eTest, HolidayMovesTheCutoffAndAnIncompleteReportIsRefusedNaming
 }
 
 TEST(ReportingE2eTest, EachDocumentOfAReportIsDatedByItsDispatchEvent) {
-  auto cluster = Cluster::Start({.name = "reporting_dates", .base_port = 52360});
+  auto cluster = Cluster::Start({.name = "reporting_dates", .base_port = 22360});
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   client::Session& s = (*cluster)->session();
   ASSERT_EQ(ImportWorkCalendar(s, ExampleFile("work_calendar_2026.csv")), absl::OkStatus());
@@ -150,7 +150,7 @@ TEST(ReportingE2eTest, EachDocumentOfAReportIsDatedByItsDispatchEvent) {
 }
 
 TEST(ReportingE2eTest, TheGroupIssuesTheCircularAndTheAnalysisOnce) {
-  auto cluster = Cluster::Start({.name = "reporting_month", .base_port = 52330});
+  auto cluster = Cluster::Start({.name = "reporting_month", .base_port = 22330});
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   client::Session& s = (*cluster)->session();
   ASSERT_EQ(ImportWorkCalendar(s, ExampleFile("work_calendar_2026.csv")), absl::OkStatus());

@@ -91,7 +91,7 @@ std::string Describe(const v1::WatchEvent& event) {
   return absl::StrCat(event.resume_token(), " other ", event.unit_id());
 }
 
-// Each test listens on its own port of the supervision range (52190..52199).
+// Each test listens on its own port of the supervision range (22190..22199).
 class WatchServiceTest : public ::testing::Test {
  protected:
   void Serve(int port) {
@@ -167,7 +167,7 @@ class WatchServiceTest : public ::testing::Test {
 };
 
 TEST_F(WatchServiceTest, ALiaisonReceivesOnlyTheirUnitLiveAndAfterResuming) {
-  Serve(52190);
+  Serve(22190);
   Deliver({Urging("scheduler:1", "i-1", "u-yj"), Urging("scheduler:2", "i-2", "u-zj")});
 
   grpc::ClientContext first_context;
@@ -190,7 +190,7 @@ TEST_F(WatchServiceTest, ALiaisonReceivesOnlyTheirUnitLiveAndAfterResuming) {
 }
 
 TEST_F(WatchServiceTest, TheGroupSeesEveryUnitAndABadTokenIsRefused) {
-  Serve(52191);
+  Serve(22191);
   Deliver({Urging("scheduler:1", "i-1", "u-yj"), Urging("scheduler:2", "i-2", "u-zj")});
 
   grpc::ClientContext context;
@@ -210,7 +210,7 @@ TEST_F(WatchServiceTest, TheGroupSeesEveryUnitAndABadTokenIsRefused) {
 }
 
 TEST_F(WatchServiceTest, ShuttingDownEndsOpenStreamsCleanly) {
-  Serve(52192);
+  Serve(22192);
   grpc::ClientContext context;
   auto reader = Open(context, "p-group", "");
   workflow_->watch_hub().Shutdown();
@@ -220,7 +220,7 @@ TEST_F(WatchServiceTest, ShuttingDownEndsOpenStreamsCleanly) {
 }
 
 TEST_F(WatchServiceTest, AReplacedLiaisonsStreamEndsAndCannotReopen) {
-  Serve(52194);
+  Serve(22194);
   Deliver({Urging("scheduler:1", "i-1", "u-yj")});
   grpc::ClientContext context;
   auto reader = Open(context, "p-liaison-yj", "wf-0");

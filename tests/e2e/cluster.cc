@@ -62,6 +62,22 @@ std::string DatabaseName(const std::string& cluster, const std::string& service)
 
 void Sleep(absl::Duration d) { std::this_thread::sleep_for(absl::ToChronoNanoseconds(d)); }
 
+// A listening port inside the kernel's ephemeral range can already be the
+// local end of some outgoing connection (a service's pool to MariaDB, a
+// client channel), and then the service fails to bind it. Clusters keep below.
+absl::Status CheckOutsideEphemeralRange(int base_port) {
+  int low = 32768, high = 60999;
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  range >> low >> high;
+  const int last = base_port + 20 * 2 + 15;  // A second replica's metrics port.
+  if (base_port <= 0 || (last >= low && base_port <= high)) {
+    return absl::InvalidArgumentError(absl::StrCat("base_port ", base_port, "..", last,
+                                                   " overlaps the ephemeral port range ", low,
+                                                   "..", high, "; use ports below ", low));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string TestDbSocket() {
@@ -79,6 +95,7 @@ Cluster::Cluster(ClusterOptions options) : options_(std::move(options)) {}
 absl::StatusOr<std::unique_ptr<Cluster>> Cluster::Start(ClusterOptions options) {
   if (TestDbSocket().empty()) return absl::FailedPreconditionError("DUBAN_TEST_DB_SOCKET unset");
   if (options.db_socket.empty()) options.db_socket = TestDbSocket();
+  DUBAN_RETURN_IF_ERROR(CheckOutsideEphemeralRange(options.base_port));
   std::unique_ptr<Cluster> cluster(new Cluster(std::move(options)));
   char dir_template[] = "/tmp/duban-e2e-XXXXXX";
   if (mkdtemp(dir_template) == nullptr) return absl::InternalError("mkdtemp failed");

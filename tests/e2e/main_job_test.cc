@@ -36,7 +36,7 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
-constexpr int kBasePort = 51700;
+constexpr int kBasePort = 21700;
 
 // What an exported file holds, as tests/tools/check_xlsx.py reads it with
 // Debian's python3-openpyxl: its output and exit code.

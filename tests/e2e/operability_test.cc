@@ -52,7 +52,7 @@ class OperabilityTest : public ::testing::Test {
 };
 
 TEST_F(OperabilityTest, BufCurlListsEveryServicesMethodsThroughReflection) {
-  StartCluster("reflect", 51200);
+  StartCluster("reflect", 21200);
   const std::map<std::string, std::string> contracts = {
       {"registry", "duban.registry.v1.RegistryService/ImportMatterRegistry"},
       {"minutes", "duban.minutes.v1.MinutesService/SignOffAndIssue"},
@@ -69,7 +69,7 @@ TEST_F(OperabilityTest, BufCurlListsEveryServicesMethodsThroughReflection) {
 }
 
 TEST_F(OperabilityTest, BufCurlHealthCheckIsServingForEveryService) {
-  StartCluster("health", 51220);
+  StartCluster("health", 21220);
   for (const std::string& service : client::ServiceNames()) {
     std::string url_suffix = "/grpc.health.v1.Health/Check";
     Output checked = Shell(absl::StrCat(Buf(), " curl --protocol grpc --http2-prior-knowledge ",
@@ -81,7 +81,7 @@ TEST_F(OperabilityTest, BufCurlHealthCheckIsServingForEveryService) {
 }
 
 TEST_F(OperabilityTest, MetricsEndpointPassesPromtoolAndCountsCallsByMethodAndCode) {
-  StartCluster("metrics", 51240);
+  StartCluster("metrics", 21240);
   Shell(absl::StrCat(Buf(), " curl --protocol grpc --http2-prior-knowledge ",
                      "--reflect-protocol grpc-v1alpha -d '{}' http://", cluster_->address("tasks"),
                      "/duban.tasks.v1.TasksService/ListItems"));

@@ -27,7 +27,7 @@ namespace supervision = duban::supervision::v1;
 using ::testing::SizeIs;
 
 TEST(ResilienceTest, SupervisionDownWhileADeadlinePassesGetsTheCaseOnceWhenBack) {
-  auto cluster = Cluster::Start({.name = "supdown", .base_port = 51100});
+  auto cluster = Cluster::Start({.name = "supdown", .base_port = 21100});
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   client::Session& s = (*cluster)->session();
   std::ostringstream out;
@@ -102,7 +102,7 @@ TEST(ResilienceTest, DatabaseRestartGivesUnavailableThenRecoversWithoutRestartin
   ASSERT_TRUE(MariaDb(absl::StrCat("start ", dir, " 3319")));
   {
     auto cluster = Cluster::Start({.name = "dbrestart",
-                                   .base_port = 51120,
+                                   .base_port = 21120,
                                    .db_socket = dir + "/mysqld.sock",
                                    .flags = {"--health_db_check=200ms"}});
     ASSERT_TRUE(cluster.ok()) << cluster.status();

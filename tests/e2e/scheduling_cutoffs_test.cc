@@ -106,7 +106,7 @@ std::vector<common::Rung> RungsOf(const std::vector<scheduler::RungFiring>& firi
 TEST(SchedulingCutoffsTest, TwoYearsGiveEachLeadUnit48ReportCutoffsAndTheOffice48Digests) {
   const std::string calendar = ExampleFile("work_calendar_2026.csv");
   auto cluster = Cluster::Start(
-      {.name = "months", .base_port = 51300, .clock_start = absl::FromUnixSeconds(1767196800)});
+      {.name = "months", .base_port = 21300, .clock_start = absl::FromUnixSeconds(1767196800)});
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   client::Session& s = (*cluster)->session();
   ASSERT_EQ((*cluster)->AdvanceTo(Local(s, 2026, 1, 1, 0)).status(), absl::OkStatus());
@@ -278,7 +278,7 @@ TEST(SchedulingCutoffsTest, ReportAt175959IsOnTimeAt1800IsLateAndNeverIsMissingA
   // 2026-10-25 09:00 +08:00; period 2026-11-1: report cut-off Thu 11-05
   // 18:00, digest cut-off Sat 11-07 moved to Mon 11-09 18:00.
   auto cluster = Cluster::Start(
-      {.name = "lateness", .base_port = 51320, .clock_start = absl::FromUnixSeconds(1792890000)});
+      {.name = "lateness", .base_port = 21320, .clock_start = absl::FromUnixSeconds(1792890000)});
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   client::Session& s = (*cluster)->session();
   ASSERT_EQ(ImportWorkCalendar(s, ExampleFile("work_calendar_2026.csv")), absl::OkStatus());

@@ -62,7 +62,7 @@ class SchedulingItemsTest : public ::testing::Test {
 };
 
 TEST_F(SchedulingItemsTest, CompletedItemIsNeverUrgedAndExtendedItemUrgesOnItsNewDeadlineOnly) {
-  StartCluster("extend", 51420);
+  StartCluster("extend", 21420);
   const std::string lead = Unit("发改局");
   const std::string admin = *s().AdminToken();
   // Both due on 2026-11-12 (met by 11-13 00:00); led by 发改局 (许一).
@@ -221,7 +221,7 @@ std::string UnitOf(const supervision::WatchEvent& e) {
 }
 
 TEST_F(SchedulingItemsTest, WatchResumedWithItsTokenGetsEveryEventOfItsUnitOnceAndNoOthers) {
-  StartCluster("watch", 51440);
+  StartCluster("watch", 21440);
   const std::string mine = Unit("统计局"), other = Unit("应急局");
   const std::string admin = *s().AdminToken();
   const std::string liaison = Token("何二");  // 统计局's liaison.

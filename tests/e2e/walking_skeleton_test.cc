@@ -79,7 +79,7 @@ class WalkingSkeletonTest : public ::testing::Test {
 };
 
 TEST_F(WalkingSkeletonTest, CycleOpensOneCaseAndTheCircularNamesExactlyThatUnitAndItem) {
-  StartCluster("cycle", 51000);
+  StartCluster("cycle", 21000);
   std::ostringstream out;
   auto result = client::RunThinCycle(session(), SampleCycleInputs(), out);
   ASSERT_TRUE(result.ok()) << result.status() << "\n" << out.str();
@@ -102,7 +102,7 @@ TEST_F(WalkingSkeletonTest, CycleOpensOneCaseAndTheCircularNamesExactlyThatUnitA
 }
 
 TEST_F(WalkingSkeletonTest, SampleRegistryImportsWithTheRightCountsAndAgainWithoutChange) {
-  StartCluster("registry", 51020);
+  StartCluster("registry", 21020);
   std::string admin = *session().AdminToken();
   auto first = Import(session(), ExampleFile("dispatch_matters.csv"), admin);
   ASSERT_TRUE(first.ok()) << first.status();
@@ -128,7 +128,7 @@ TEST_F(WalkingSkeletonTest, SampleRegistryImportsWithTheRightCountsAndAgainWitho
 }
 
 TEST_F(WalkingSkeletonTest, MalformedImportsAreRefusedNamingTheProblemAndChangeNothing) {
-  StartCluster("badimport", 51040);
+  StartCluster("badimport", 21040);
   std::string admin = *session().AdminToken();
   ASSERT_TRUE(Import(session(), ExampleFile("dispatch_matters.csv"), admin).ok());
   auto before = Matters(session());
@@ -157,7 +157,7 @@ TEST_F(WalkingSkeletonTest, MalformedImportsAreRefusedNamingTheProblemAndChangeN
 }
 
 TEST_F(WalkingSkeletonTest, CallsWithoutTokenAreUnauthenticatedAndLiaisonsCannotChangeTheRegistry) {
-  StartCluster("auth", 51060);
+  StartCluster("auth", 21060);
   registry::ListUnitsRequest list;
   registry::ListUnitsResponse units;
   auto anonymous = client::Context("");

@@ -49,7 +49,7 @@ TEST_F(WatchShutdownTest, SigtermEndsTwoOpenWatchStreamsWithOkAndSupervisionExit
   // A grace far beyond what StopService waits for (15 s): streams that held
   // the shutdown would make it fail and end with an error, not OK.
   ASSERT_NO_FATAL_FAILURE(
-      StartCluster("watchstop", 52400, {{"supervision", {"--shutdown_grace=60s"}}}));
+      StartCluster("watchstop", 22400, {{"supervision", {"--shutdown_grace=60s"}}}));
   absl::StatusOr<std::string> admin = cluster_->session().AdminToken();
   ASSERT_TRUE(admin.ok()) << admin.status();
 
@@ -80,7 +80,7 @@ TEST_F(WatchShutdownTest, SigtermEndsTwoOpenWatchStreamsWithOkAndSupervisionExit
 }
 
 TEST_F(WatchShutdownTest, EveryServiceWithAnOutboxExportsItsBacklogAndOldestAge) {
-  ASSERT_NO_FATAL_FAILURE(StartCluster("outboxgauges", 52440));
+  ASSERT_NO_FATAL_FAILURE(StartCluster("outboxgauges", 22440));
   for (const char* service : {"minutes", "tasks", "reporting", "scheduler", "supervision"}) {
     absl::StatusOr<std::string> metrics = cluster_->ScrapeMetrics(service);
     ASSERT_TRUE(metrics.ok()) << service << ": " << metrics.status();

@@ -281,7 +281,7 @@ class MeetingToItemsTest : public WorkflowTest {
 };
 
 TEST_F(MeetingToItemsTest, IssuedOnceWithTasksDownGivesExactlyThreeItemsWithTheirDeadlines) {
-  StartCluster("workflow_issue", 51600);
+  StartCluster("workflow_issue", 21600);
   ImportSample();
   IssueMinutesWhileTasksIsDown();
 
@@ -347,7 +347,7 @@ TEST_F(MeetingToItemsTest, IssuedOnceWithTasksDownGivesExactlyThreeItemsWithThei
 }
 
 TEST_F(MeetingToItemsTest, ItemsAreAcceptedExtendedReferredSplitAndClosedWithTheirAudit) {
-  StartCluster("workflow_items", 51616);
+  StartCluster("workflow_items", 21616);
   ImportSample();
   IssueMinutesWhileTasksIsDown();
   const std::string statistics = Token("何二");
@@ -530,7 +530,7 @@ TEST_F(MeetingToItemsTest, ItemsAreAcceptedExtendedReferredSplitAndClosedWithThe
 // ---- Bad input: its code, a message naming the field, and nothing changed ----
 
 TEST_F(WorkflowTest, BadInputsGetTheirCodeNameTheFieldAndChangeNothing) {
-  StartCluster("workflow_bad", 51632);
+  StartCluster("workflow_bad", 21632);
   ImportSample();
   AdvanceTo(Local(2026, 9, 28, 9, 30));
 
@@ -675,7 +675,7 @@ TEST_F(WorkflowTest, BadInputsGetTheirCodeNameTheFieldAndChangeNothing) {
 // ---- The registry: rolling versions and the liaisons' history ----
 
 TEST_F(WorkflowTest, ChangedImportMakesASecondVersionAndTheOldOneStaysAnswerable) {
-  StartCluster("workflow_versions", 51648);
+  StartCluster("workflow_versions", 21648);
   AdvanceTo(Local(2026, 9, 28, 9, 30));
   auto first = ImportMatters(ExampleFile("dispatch_matters.csv"));
   ASSERT_TRUE(first.ok()) << first.status();
@@ -720,7 +720,7 @@ TEST_F(WorkflowTest, ChangedImportMakesASecondVersionAndTheOldOneStaysAnswerable
 }
 
 TEST_F(WorkflowTest, ReplacingALiaisonNeedsAReasonKeepsHistoryAndMovesTheRightsAtOnce) {
-  StartCluster("workflow_liaison", 51664);
+  StartCluster("workflow_liaison", 21664);
   ImportSample();
   AdvanceTo(Local(2026, 9, 28, 10));
   const std::string unit = Unit("科技局");
@@ -809,7 +809,7 @@ class ClerkTest : public WorkflowTest {
 TEST_F(ClerkTest, WorkingDayDraftIsDueAfterTheMakeUpSaturdayAndDubanctlCarriesItToClosedItems) {
   ClusterOptions options;
   options.service_flags["minutes"] = {"--draft_working_days"};
-  StartCluster("workflow_workdays", 51680, options);
+  StartCluster("workflow_workdays", 21680, options);
   ASSERT_TRUE(ImportWorkCalendar(session(), ExampleFile("work_calendar_2026.csv")).ok());
   ImportSample();
   AdvanceTo(Local(2026, 9, 30, 9));
@@ -921,7 +921,7 @@ class DubanctlTest : public WorkflowTest {
 };
 
 TEST_F(DubanctlTest, RefusesBadRequestsReplacesALiaisonWithAReasonAndSaysWhatItCouldNotDo) {
-  StartCluster("workflow_dubanctl", 52760);
+  StartCluster("workflow_dubanctl", 22760);
   ImportSample();
 
   // Bad requests fail, naming what is unknown.
