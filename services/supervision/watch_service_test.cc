@@ -91,10 +91,10 @@ std::string Describe(const v1::WatchEvent& event) {
   return absl::StrCat(event.resume_token(), " other ", event.unit_id());
 }
 
-// Each test listens on its own port of the supervision range (22190..22199).
+// Each test listens on a loopback port the kernel picks.
 class WatchServiceTest : public ::testing::Test {
  protected:
-  void Serve(int port) {
+  void Serve() {
     auto database = testing::TestDatabase::CreateMigrated("supervision", Migrations());
     ASSERT_TRUE(database.ok()) << database.status();
     database_ = std::move(*database);
@@ -110,13 +110,15 @@ class WatchServiceTest : public ::testing::Test {
     service_ = std::make_unique<SupervisionServiceImpl>(authorizer_.get(), workflow_.get(),
                                                         &database_->pool(), absl::Milliseconds(20));
 
-    const std::string address = absl::StrCat("127.0.0.1:", port);
     grpc::EnableDefaultHealthCheckService(true);
     grpc::ServerBuilder builder;
-    builder.AddListeningPort(address, grpc::InsecureServerCredentials());
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
-    ASSERT_NE(server_, nullptr) << "cannot listen on " << address;
+    ASSERT_NE(server_, nullptr) << "cannot listen on 127.0.0.1";
+    ASSERT_GT(port, 0);
+    const std::string address = absl::StrCat("127.0.0.1:", port);
     stub_ = v1::SupervisionService::NewStub(
         grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   }
@@ -167,7 +169,7 @@ class WatchServiceTest : public ::testing::Test {
 };
 
 TEST_F(WatchServiceTest, ALiaisonReceivesOnlyTheirUnitLiveAndAfterResuming) {
-  Serve(22190);
+  ASSERT_NO_FATAL_FAILURE(Serve());
   Deliver({Urging("scheduler:1", "i-1", "u-yj"), Urging("scheduler:2", "i-2", "u-zj")});
 
   grpc::ClientContext first_context;
@@ -190,7 +192,7 @@ TEST_F(WatchServiceTest, ALiaisonReceivesOnlyTheirUnitLiveAndAfterResuming) {
 }
 
 TEST_F(WatchServiceTest, TheGroupSeesEveryUnitAndABadTokenIsRefused) {
-  Serve(22191);
+  ASSERT_NO_FATAL_FAILURE(Serve());
   Deliver({Urging("scheduler:1", "i-1", "u-yj"), Urging("scheduler:2", "i-2", "u-zj")});
 
   grpc::ClientContext context;
@@ -210,7 +212,7 @@ TEST_F(WatchServiceTest, TheGroupSeesEveryUnitAndABadTokenIsRefused) {
 }
 
 TEST_F(WatchServiceTest, ShuttingDownEndsOpenStreamsCleanly) {
-  Serve(22192);
+  ASSERT_NO_FATAL_FAILURE(Serve());
   grpc::ClientContext context;
   auto reader = Open(context, "p-group", "");
   workflow_->watch_hub().Shutdown();
@@ -220,7 +222,7 @@ TEST_F(WatchServiceTest, ShuttingDownEndsOpenStreamsCleanly) {
 }
 
 TEST_F(WatchServiceTest, AReplacedLiaisonsStreamEndsAndCannotReopen) {
-  Serve(22194);
+  ASSERT_NO_FATAL_FAILURE(Serve());
   Deliver({Urging("scheduler:1", "i-1", "u-yj")});
   grpc::ClientContext context;
   auto reader = Open(context, "p-liaison-yj", "wf-0");
