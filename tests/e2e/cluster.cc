@@ -72,8 +72,8 @@ absl::Status CheckOutsideEphemeralRange(int base_port) {
   const int last = base_port + 20 * 2 + 15;  // A second replica's metrics port.
   if (base_port <= 0 || (last >= low && base_port <= high)) {
     return absl::InvalidArgumentError(absl::StrCat("base_port ", base_port, "..", last,
-                                                   " overlaps the ephemeral port range ", low,
-                                                   "..", high, "; use ports below ", low));
+                                                   " overlaps the ephemeral port range ", low, "..",
+                                                   high, "; use ports below ", low));
   }
   return absl::OkStatus();
 }
