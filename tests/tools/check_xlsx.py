@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Opens an XLSX file with openpyxl and prints what a reader finds in it.
 
 Usage: check_xlsx.py FILE
