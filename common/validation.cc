@@ -43,6 +43,19 @@ int32_t NextCodePoint(std::string_view text, size_t* pos) {
 
 bool IsControl(int32_t code) { return code < 0x20 || (code >= 0x7F && code < 0xA0); }
 
+// Characters that reorder or hide text: the bidirectional embeddings,
+// overrides, isolates and marks, which make one name display as another.
+bool IsBidiControl(int32_t code) {
+  return code == 0x061C || code == 0x200E || code == 0x200F || (code >= 0x202A && code <= 0x202E) ||
+         (code >= 0x2066 && code <= 0x2069);
+}
+
+// Zero-width characters that make two single-line values (names, numbers)
+// look the same while comparing different.
+bool IsInvisible(int32_t code) {
+  return (code >= 0x200B && code <= 0x200D) || code == 0x2060 || code == 0xFEFF;
+}
+
 bool AllowedControl(int32_t code, TextLines lines) {
   return lines == TextLines::kMulti && (code == '\n' || code == '\t' || code == '\r');
 }
@@ -58,6 +71,13 @@ absl::Status CheckText(std::string_view field, std::string_view value, size_t ma
     if (code < 0) return InvalidField(field, "not valid UTF-8");
     if (IsControl(code) && !AllowedControl(code, lines)) {
       return InvalidField(field, absl::StrFormat("contains control character U+%04X", code));
+    }
+    if (IsBidiControl(code)) {
+      return InvalidField(field,
+                          absl::StrFormat("contains bidirectional control character U+%04X", code));
+    }
+    if (lines == TextLines::kSingle && IsInvisible(code)) {
+      return InvalidField(field, absl::StrFormat("contains invisible character U+%04X", code));
     }
     ++chars;
   }

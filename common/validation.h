@@ -61,9 +61,13 @@ absl::Status CheckRecordSize(std::string_view field, const google::protobuf::Mes
 enum class TextLines { kSingle, kMulti };
 
 // OK when `value` is valid UTF-8 of at most `max_chars` characters without
-// control characters (other than newline and tab in multi-line text).
+// control characters (other than newline and tab in multi-line text), without
+// bidirectional controls (U+202E and the like), and, in single-line text,
+// without zero-width characters (U+200B..U+200D, U+2060, U+FEFF).
 // INVALID_ARGUMENT "<field>: at most N characters (got M)" when too long,
-// "<field>: not valid UTF-8" or "<field>: contains control character U+00XX".
+// "<field>: not valid UTF-8", "<field>: contains control character U+00XX",
+// "<field>: contains bidirectional control character U+202E" or
+// "<field>: contains invisible character U+200B".
 absl::Status CheckText(std::string_view field, std::string_view value, size_t max_chars,
                        TextLines lines = TextLines::kMulti);
 
