@@ -332,7 +332,12 @@ absl::StatusOr<Caller> Authorizer::Authorize(const grpc::ServerContext& context,
     caller = Caller(std::move(principal));
   }
 
-  if (policy.any_person) return caller;
+  if (policy.any_person) {
+    if (caller.principal().roles_size() > 0 || policy.without_role) return caller;
+    return absl::PermissionDeniedError(absl::StrCat("method ", AbslView(method),
+                                                    " requires a role in the registry; ",
+                                                    claims.subject, " holds none"));
+  }
   for (RoleKind kind : policy.roles) {
     if (caller.Has(kind)) return caller;
   }

@@ -108,12 +108,14 @@ class Caller {
 };
 
 // Who may call a method: any one of `roles`, or the service identity when
-// `services` is set. `any_person` admits every authenticated person (the
-// handler then narrows what they see).
+// `services` is set. `any_person` admits every person who holds some role in
+// the registry (the handler then narrows what they see); `without_role` also
+// admits a person who holds none (only for learning one's own roles).
 struct MethodPolicy {
   std::vector<duban::registry::v1::RoleKind> roles;
   bool services = true;
   bool any_person = false;
+  bool without_role = false;
 };
 
 // The one place a service checks calls. Policies are declared per method

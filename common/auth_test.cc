@@ -387,6 +387,28 @@ TEST_F(AuthorizerTest, RoleOutsideThePolicyIsDeniedNamingMethodAndRoles) {
   EXPECT_TRUE(Call(kSplitItem, "Bearer " + UserToken("grace")).ok());
 }
 
+TEST_F(AuthorizerTest, ReadersMustHoldSomeRoleUnlessThePolicyAdmitsPeopleWithout) {
+  // A validly signed token for a subject the registry gives no role.
+  absl::StatusOr<Caller> nobody = Call(kGetItem, "Bearer " + UserToken("p-nobody"));
+  EXPECT_EQ(nobody.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(nobody.status().message(),
+            "method /duban.tasks.v1.TasksService/GetItem requires a role in the registry; "
+            "p-nobody holds none");
+  EXPECT_TRUE(Call(kGetItem, "Bearer " + UserToken("carol")).ok());
+
+  constexpr char kWhoAmI[] = "/duban.registry.v1.RegistryService/ResolvePrincipal";
+  Authorizer open(
+      &verifier_, &resolver_,
+      {{kWhoAmI,
+        MethodPolicy{.roles = {}, .services = true, .any_person = true, .without_role = true}}});
+  grpc::ServerContext context;
+  grpc::testing::ServerContextTestSpouse spouse(&context);
+  spouse.AddClientMetadata("authorization", "Bearer " + UserToken("p-nobody"));
+  absl::StatusOr<Caller> self = open.Authorize(context, kWhoAmI);
+  ASSERT_TRUE(self.ok()) << self.status();
+  EXPECT_EQ(self->principal().roles_size(), 0);
+}
+
 TEST_F(AuthorizerTest, BootstrapAdminHoldsTheAdminRole) {
   absl::StatusOr<Caller> caller = Call(kSplitItem, "Bearer " + UserToken("root-admin"));
   ASSERT_TRUE(caller.ok()) << caller.status();

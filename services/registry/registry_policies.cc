@@ -12,7 +12,10 @@ using v1::ROLE_KIND_UNIT_LIAISON;
 
 MethodPolicy AdminsOnly() { return {.roles = {ROLE_KIND_ADMIN}, .services = true}; }
 
-MethodPolicy AnyPerson() { return {.roles = {}, .services = true, .any_person = true}; }
+// Every authenticated person, with or without a role: each may learn their own roles.
+MethodPolicy AnyoneAuthenticated() {
+  return {.roles = {}, .services = true, .any_person = true, .without_role = true};
+}
 
 // Anyone who holds a role in the registry: a valid token for a subject the
 // registry does not know reads nothing.
@@ -37,7 +40,7 @@ std::map<std::string, MethodPolicy> RegistryPolicies() {
     policies[method] = AnyRoleHolder();
   }
   // Everyone may learn their own roles (the handler refuses others' to non-services).
-  policies[kResolvePrincipal] = AnyPerson();
+  policies[kResolvePrincipal] = AnyoneAuthenticated();
   policies[kListAuditRecords] = {.roles = {ROLE_KIND_ADMIN, ROLE_KIND_SUPERVISION_GROUP_MEMBER},
                                  .services = true};
   return policies;

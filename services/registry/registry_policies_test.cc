@@ -36,6 +36,7 @@ TEST(RegistryPoliciesTest, ReadsAreForRoleHoldersAndAuditForAdminsAndSupervision
   EXPECT_FALSE(policies.at(kListMatters).any_person);
   EXPECT_EQ(policies.at(kListMatters).roles.size(), 6u);
   EXPECT_TRUE(policies.at(kResolvePrincipal).any_person);
+  EXPECT_TRUE(policies.at(kResolvePrincipal).without_role);
   EXPECT_FALSE(policies.at(kListAuditRecords).any_person);
   EXPECT_THAT(policies.at(kListAuditRecords).roles,
               ElementsAre(v1::ROLE_KIND_ADMIN, v1::ROLE_KIND_SUPERVISION_GROUP_MEMBER));

@@ -98,6 +98,22 @@ absl::Status CheckItemText(const duban::tasks::v1::CreateItemRequest& request) {
                    TextLines::kSingle);
 }
 
+// A caller who reads only as a unit liaison may not name another unit in a
+// filter: refused, rather than answered with an empty page that reads as "none".
+absl::Status CheckUnitFilters(const Actor& actor, const ItemFilter& filter) {
+  if (actor.is_district_leader || actor.is_supervising_office_leader) return absl::OkStatus();
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"filter.unit_id", &filter.unit_id()},
+      {"filter.lead_unit_id", &filter.lead_unit_id()},
+      {"filter.responsible_unit_id", &filter.responsible_unit_id()}};
+  for (const auto& [field, unit_id] : fields) {
+    if (unit_id->empty() || actor.IsLiaisonOf(*unit_id)) continue;
+    return absl::PermissionDeniedError(absl::StrCat(
+        field, ": ", *unit_id, " is not a unit you are the liaison of; you read only your own"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string ItemOrderingKey(const std::string& item_id) { return absl::StrCat("ITEM/", item_id); }
@@ -189,6 +205,7 @@ absl::StatusOr<ItemQuery> TaskTracker::ToQuery(const Actor& actor, const ItemFil
     query.scope_units = actor.liaison_units;
     if (actor.is_district_leader) query.scope_leader_id = actor.person_id;
     query.scope_matters = actor.supervised_matter_ids;
+    DUBAN_RETURN_IF_ERROR(CheckUnitFilters(actor, filter));
   }
   query.lead_unit_id = filter.lead_unit_id();
   query.responsible_unit_id = filter.responsible_unit_id();

@@ -231,6 +231,22 @@ TEST_F(TaskTrackerStoreTest, AnotherUnitLearnsNothingAndMayNotAct) {
   ASSERT_EQ(mine->items.size(), 1u);
   EXPECT_EQ(mine->items[0].id(), "doc-7-1");
   EXPECT_EQ(tracker_->CountItems(LiaisonOf("lead"), {})->count(), 2);
+
+  // Naming another unit in a filter is refused, not answered with "none".
+  v1::ItemFilter theirs;
+  theirs.set_unit_id("a");
+  const absl::Status listed = tracker_->ListItems(stranger, theirs, 0, "").status();
+  EXPECT_EQ(listed.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(listed.message(),
+            "filter.unit_id: a is not a unit you are the liaison of; you read only your own");
+  v1::ItemFilter led;
+  led.set_lead_unit_id("lead");
+  EXPECT_EQ(tracker_->CountItems(LiaisonOf("a"), led).status().message(),
+            "filter.lead_unit_id: lead is not a unit you are the liaison of; you read only your "
+            "own");
+  led.set_lead_unit_id("a");
+  led.set_responsible_unit_id("a");
+  EXPECT_EQ(tracker_->CountItems(LiaisonOf("a"), led)->count(), 0);
 }
 
 TEST_F(TaskTrackerStoreTest, LightsAndCountsFollowTheClock) {
