@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts or stops the six services on this machine, against the private MariaDB.
 #   scripts/services.sh start [--test-clock FILE] [--run NAME] [--port-base P] [--metrics-base M]
+#   scripts/services.sh start --same
 #   scripts/services.sh stop
 #   scripts/services.sh status
 # --test-clock FILE  share the test clock held in FILE (created at 2026-09-28 09:00
@@ -10,6 +11,9 @@
 # --port-base P      gRPC ports P..P+5 in the order registry, minutes, tasks,
 #                    reporting, scheduler, supervision (default 50051).
 # --metrics-base M   metrics ports M..M+5 in the same order (default 9101).
+# --same             the options of the last start (kept in var/run/start-options):
+#                    brings back a service that died with the run, ports and clock
+#                    it had; services still running are left alone.
 # Logs: var/log/<service>.log; pids: var/run/<service>.pid. Other settings come
 # from DUBAN_* variables (see the README), which this script passes through.
 set -euo pipefail
@@ -20,6 +24,10 @@ cmd=${1:-}; shift || true
 clock=""; run=""; port_base=50051; metrics_base=9101
 while [ $# -gt 0 ]; do
   case "$1" in
+    --same)
+      [ -s var/run/start-options ] || { echo "services: no earlier start to repeat" >&2; exit 2; }
+      # shellcheck source=/dev/null
+      . var/run/start-options; shift ;;
     --test-clock) clock=$(realpath -m "$2"); mkdir -p "$(dirname "$clock")"; shift 2 ;;
     --run) run=$2; shift 2 ;;
     --port-base) port_base=$2; shift 2 ;;
@@ -29,6 +37,10 @@ while [ $# -gt 0 ]; do
 done
 
 mkdir -p var/log var/run var/secrets
+if [ "$cmd" = start ]; then
+  printf 'clock=%q; run=%q; port_base=%q; metrics_base=%q\n' \
+    "$clock" "$run" "$port_base" "$metrics_base" > var/run/start-options
+fi
 secret() {  # A random development secret, made once.
   [ -s "var/secrets/$1" ] || head -c 32 /dev/urandom | base64 > "var/secrets/$1"
   echo "$root/var/secrets/$1"
@@ -108,5 +120,5 @@ case "$cmd" in
   status) for s in "${services[@]}"; do
             if running "$s"; then echo "$s: running (pid $(cat "var/run/$s.pid"))"; else echo "$s: stopped"; fi
           done ;;
-  *) echo "usage: $0 start|stop|status [--test-clock FILE] [--run NAME]" >&2; exit 2 ;;
+  *) echo "usage: $0 start [--same | --test-clock FILE --run NAME --port-base P --metrics-base M] | stop | status" >&2; exit 2 ;;
 esac
