@@ -46,6 +46,22 @@ TEST(CheckTextTest, NewlinesAndTabsOnlyInMultiLineText) {
   EXPECT_EQ(bell.message(), "text: contains control character U+0007");
 }
 
+TEST(CheckTextTest, RefusesBidiControlsEverywhereAndZeroWidthInNames) {
+  const absl::Status override_in_name =
+      CheckText("name", "何二\u202e", kMaxNameChars, TextLines::kSingle);
+  EXPECT_EQ(override_in_name.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(override_in_name.message(), "name: contains bidirectional control character U+202E");
+  EXPECT_EQ(CheckText("content", "甲\u2066乙\u2069", kMaxNoteChars).message(),
+            "content: contains bidirectional control character U+2066");
+
+  EXPECT_EQ(CheckText("name", "何\u200b二", kMaxNameChars, TextLines::kSingle).message(),
+            "name: contains invisible character U+200B");
+  EXPECT_EQ(CheckText("phone", "\ufeff0595", kMaxPhoneChars, TextLines::kSingle).message(),
+            "phone: contains invisible character U+FEFF");
+  // Zero-width joiners belong in multi-line text (emoji sequences in a note).
+  EXPECT_TRUE(CheckText("note", "完成\u200d", kMaxNoteChars).ok());
+}
+
 TEST(CheckCountTest, NamesTheLimitAndTheCount) {
   EXPECT_TRUE(CheckCount("rows", 500, kMaxRowsPerList).ok());
   EXPECT_EQ(CheckCount("rows", 501, kMaxRowsPerList).message(),
