@@ -123,6 +123,10 @@ std::vector<Item> OwedItems(const std::vector<Item>& items, const std::string& u
   std::vector<Item> owed;
   for (const Item& item : items) {
     if (item.lead_unit_id() != unit_id) continue;
+    // Split by the cut-off: its sub-items carry the work and are reported instead.
+    if (item.has_split_at() && FromProto(item.split_at()) <= FromProto(period.report_cutoff())) {
+      continue;
+    }
     if (OpenDuring(item, FromProto(period.starts_after()), FromProto(period.report_cutoff()))) {
       owed.push_back(item);
     }

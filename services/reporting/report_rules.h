@@ -32,7 +32,9 @@ bool OpenDuring(const tasks::v1::Item& item, absl::Time after, absl::Time until)
 absl::Time DueAt(const tasks::v1::Item& item, absl::TimeZone zone);
 
 // The items among `items` that `unit_id` led and that were open at some moment
-// in the period: what its report for the period must account for.
+// in the period: what its report for the period must account for. An item
+// split into sub-items by the period's cut-off is left out: its sub-items
+// (led by the same unit) are reported in its place, so no work appears twice.
 std::vector<tasks::v1::Item> OwedItems(const std::vector<tasks::v1::Item>& items,
                                        const std::string& unit_id, const v1::Period& period);
 

@@ -78,6 +78,25 @@ TEST_F(ReportRulesTest, OwesTheItemsItLedOpenAtSomeMomentInThePeriod) {
   EXPECT_THAT(ids, ElementsAre("doc-1-1", "doc-1-2", "doc-2-1"));
 }
 
+TEST_F(ReportRulesTest, ASplitItemIsReportedThroughItsSubItemsOnce) {
+  Item parent = MakeItem("doc-4-1", "doc-4", Local(10, 9, 9));
+  *parent.mutable_split_at() = ToProto(Local(10, 15, 10));
+  parent.set_status(tasks::v1::ITEM_STATUS_SPLIT);
+  Item first = MakeItem("doc-4-1-s1", "doc-4", Local(10, 15, 10));
+  first.set_parent_item_id("doc-4-1");
+  Item second = MakeItem("doc-4-1-s2", "doc-4", Local(10, 15, 10));
+  second.set_parent_item_id("doc-4-1");
+  // Split only after the cut-off: the report accounts for the parent as it was.
+  Item split_late = MakeItem("doc-5-1", "doc-5", Local(10, 9, 9));
+  *split_late.mutable_split_at() = ToProto(Local(10, 21, 9));
+
+  std::vector<std::string> ids;
+  for (const Item& item : OwedItems({parent, first, second, split_late}, "u-zj", period_)) {
+    ids.push_back(item.id());
+  }
+  EXPECT_THAT(ids, ElementsAre("doc-4-1-s1", "doc-4-1-s2", "doc-5-1"));
+}
+
 TEST_F(ReportRulesTest, PrefillGroupsByDocumentWithForm4ForAssignmentSheets) {
   const v1::Report report = Prefilled();
   EXPECT_EQ(report.state(), v1::REPORT_STATE_DRAFT);
