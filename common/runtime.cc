@@ -22,6 +22,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -35,7 +36,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "common/db/retention.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/status.h"
@@ -58,6 +61,16 @@ ABSL_FLAG(std::string, db_password_file, "",
           "File holding the database password; overrides db_password.");
 ABSL_FLAG(std::string, db_name, "", "Database name; empty: duban_<service>.");
 ABSL_FLAG(int32_t, db_pool_size, 8, "Database connections at most.");
+ABSL_FLAG(absl::Duration, db_read_timeout, absl::Seconds(30),
+          "How long one read from the database may wait (whole seconds), so a statement or ping "
+          "to a server that stopped answering fails instead of hanging; row lock waits end at "
+          "half of it. 0s: no limit.");
+ABSL_FLAG(absl::Duration, db_write_timeout, absl::Seconds(30),
+          "How long one write to the database may wait (whole seconds). 0s: no limit.");
+ABSL_FLAG(absl::Duration, retention, absl::Hours(30 * 24),
+          "How long delivered outbox events, request ids and applied event ids are kept (on the "
+          "service's clock; pruned hourly). Audit records are kept forever. 0s: keep "
+          "everything.");
 ABSL_FLAG(std::string, time_zone, "Asia/Shanghai", "The district's IANA time zone.");
 ABSL_FLAG(std::string, test_clock_file, "",
           "Tests only: the shared test clock file; empty: the real clock.");
@@ -109,7 +122,8 @@ constexpr const char* kFlagNames[] = {
     "listen_host", "port", "metrics_port", "max_threads", "shutdown_drain",
     "shutdown_grace",
     "db_host", "db_port", "db_socket", "db_user", "db_password", "db_password_file", "db_name",
-    "db_pool_size", "db_wait", "health_db_check",
+    "db_pool_size", "db_read_timeout", "db_write_timeout", "db_wait", "health_db_check",
+    "retention",
     "time_zone", "test_clock_file", "test_clock_start",
     "jwt_algorithm", "jwt_secret_file", "jwt_public_key_file", "jwt_audience", "jwt_issuer",
     "service_secret_file", "bootstrap_admins", "principal_cache_ttl", "dev_insecure_secrets",
@@ -130,6 +144,11 @@ constexpr absl::Duration kResolveTimeout = absl::Seconds(5);
 // How long an idle RPC poller waits before looking again; bounds how long the
 // server takes to stop once its calls have ended.
 constexpr absl::Duration kPollerWait = absl::Milliseconds(200);
+// How often, in real time, the background pruner asks whether a retention
+// pass is due on the service's clock (passes are hourly on that clock).
+constexpr absl::Duration kRetentionPoll = absl::Seconds(30);
+// The tables retention prunes, as the pruned-rows counter labels them.
+constexpr const char* kRetentionTables[] = {"outbox", "request_log", "applied_events"};
 
 std::string EnvName(std::string_view flag) {
   return absl::StrCat("DUBAN_", absl::AsciiStrToUpper(AbslView(flag)));
@@ -247,6 +266,14 @@ absl::Status LoadDatabase(const Settings& settings, const std::string& service,
   if (config.db.database.empty()) config.db.database = absl::StrCat("duban_", service);
   config.db.pool_size = absl::GetFlag(FLAGS_db_pool_size);
   if (config.db.pool_size < 1) return settings.Invalid("db_pool_size", "must be at least 1");
+  config.db.read_timeout = absl::GetFlag(FLAGS_db_read_timeout);
+  if (config.db.read_timeout < absl::ZeroDuration()) {
+    return settings.Invalid("db_read_timeout", "must not be negative");
+  }
+  config.db.write_timeout = absl::GetFlag(FLAGS_db_write_timeout);
+  if (config.db.write_timeout < absl::ZeroDuration()) {
+    return settings.Invalid("db_write_timeout", "must not be negative");
+  }
   config.db_wait = absl::GetFlag(FLAGS_db_wait);
   if (config.db_wait < absl::ZeroDuration()) {
     return settings.Invalid("db_wait", "must not be negative");
@@ -254,6 +281,10 @@ absl::Status LoadDatabase(const Settings& settings, const std::string& service,
   config.health_db_check = absl::GetFlag(FLAGS_health_db_check);
   if (config.health_db_check < absl::ZeroDuration()) {
     return settings.Invalid("health_db_check", "must not be negative");
+  }
+  config.retention = absl::GetFlag(FLAGS_retention);
+  if (config.retention < absl::ZeroDuration()) {
+    return settings.Invalid("retention", "must not be negative");
   }
   return absl::OkStatus();
 }
@@ -347,6 +378,9 @@ void LogStart(const ServiceConfig& config) {
        {"db_name", config.db.database},
        {"db_user", config.db.user},
        {"db_pool_size", absl::StrCat(config.db.pool_size)},
+       {"db_read_timeout", absl::FormatDuration(config.db.read_timeout)},
+       {"db_write_timeout", absl::FormatDuration(config.db.write_timeout)},
+       {"retention", absl::FormatDuration(config.retention)},
        {"time_zone", config.time_zone},
        {"test_clock_file", config.test_clock_file},
        {"max_threads", absl::StrCat(config.max_threads)},
@@ -520,6 +554,12 @@ struct Runtime::Impl {
   int shutdown_pipe[2] = {-1, -1};
   std::atomic<int> serving_port{0};
 
+  // Retention: the pruner, rows pruned by table, and its background loop.
+  std::unique_ptr<db::RetentionPruner> retention;
+  std::map<std::string, prometheus::Counter*> pruned_rows;
+  std::thread retention_loop;
+  absl::Notification retention_stop;
+
   // The database health check: its thread, and whether shutdown has begun
   // (after which it changes no status).
   std::thread db_check;
@@ -661,6 +701,7 @@ absl::Status Runtime::Init(const std::vector<db::Migration>& migrations) {
       {{"db_name", config_.db.database}, {"migrations", absl::StrCat(migrations.size())}});
 
   DUBAN_RETURN_IF_ERROR(StartMetrics());
+  StartRetention();
   verifier_ = std::make_unique<TokenVerifier>(config_.auth);
   principals_ =
       std::make_unique<RegistryPrincipalResolver>(Channel("registry"), config_.principal_cache_ttl);
@@ -698,6 +739,45 @@ absl::Status Runtime::StartMetrics() {
   impl_->exposer->RegisterCollectable(impl_->scrape_gauges);
   Log(LogLevel::kInfo, "metrics_listening", {{"address", address}});
   return absl::OkStatus();
+}
+
+void Runtime::StartRetention() {
+  db::RetentionOptions options;
+  options.retention = config_.retention;
+  impl_->retention = std::make_unique<db::RetentionPruner>(pool_.get(), clock_.get(), options);
+  prometheus::Family<prometheus::Counter>& pruned =
+      DeclareCounter(*metrics_, "duban_retention_pruned_rows_total",
+                     "Rows deleted because they were older than the retention, by table.");
+  for (const char* table : kRetentionTables) {
+    impl_->pruned_rows[table] = &pruned.Add({{"table", table}});
+  }
+}
+
+absl::Status Runtime::PruneIfDue(const db::StopPruning& stop) {
+  absl::StatusOr<std::optional<db::RetentionPass>> pass = impl_->retention->RunIfDue(stop);
+  if (!pass.ok()) {
+    LogEvery(absl::Minutes(5), "retention", LogLevel::kWarning, "retention_failed",
+             {{"error", pass.status().ToString()}});
+    return pass.status();
+  }
+  if (!pass->has_value() || (*pass)->total() == 0) return absl::OkStatus();
+  const db::RetentionPass& done = **pass;
+  impl_->pruned_rows.at("outbox")->Increment(static_cast<double>(done.outbox));
+  impl_->pruned_rows.at("request_log")->Increment(static_cast<double>(done.request_log));
+  impl_->pruned_rows.at("applied_events")->Increment(static_cast<double>(done.applied_events));
+  Log(LogLevel::kInfo, "retention_pruned",
+      {{"older_than", absl::FormatTime(absl::RFC3339_full, done.cutoff, absl::UTCTimeZone())},
+       {"outbox", absl::StrCat(done.outbox)},
+       {"request_log", absl::StrCat(done.request_log)},
+       {"applied_events", absl::StrCat(done.applied_events)}});
+  return absl::OkStatus();
+}
+
+void Runtime::PruneInBackground() {
+  const db::StopPruning stopping = [this] { return impl_->retention_stop.HasBeenNotified(); };
+  do {
+    PruneIfDue(stopping).IgnoreError();  // Logged; the next poll tries again.
+  } while (!impl_->retention_stop.WaitForNotificationWithTimeout(kRetentionPoll));
 }
 
 Runtime::~Runtime() {
@@ -804,6 +884,12 @@ int Runtime::Serve() {
 
   std::unique_ptr<TestClockServiceImpl> test_clock;
   if (!config_.test_clock_file.empty()) {
+    // Retention follows the test clock: a Settle prunes when a pass fell due.
+    // It reports no work, so that a test's counts of work stay its own.
+    AddSettleWork([this]() -> absl::StatusOr<SettleCounts> {
+      DUBAN_RETURN_IF_ERROR(PruneIfDue(nullptr));
+      return SettleCounts{};
+    });
     test_clock = std::make_unique<TestClockServiceImpl>(clock_.get(), &impl_->settle_work,
                                                         impl_->relay.get());
   }
@@ -821,6 +907,9 @@ int Runtime::Serve() {
   for (const std::string& name : service_names) health->SetServingStatus(name, true);
   if (impl_->relay != nullptr) impl_->relay->Start();
   for (auto& [start, stop] : impl_->background) start();
+  if (config_.retention > absl::ZeroDuration()) {
+    impl_->retention_loop = std::thread([this] { PruneInBackground(); });
+  }
   if (config_.health_db_check > absl::ZeroDuration()) {
     impl_->db_check =
         std::thread([this, health, names = service_names] { CheckDatabaseHealth(health, names); });
@@ -845,6 +934,8 @@ int Runtime::Serve() {
   server->Wait();
   for (auto it = impl_->background.rbegin(); it != impl_->background.rend(); ++it) it->second();
   if (impl_->relay != nullptr) impl_->relay->Stop();
+  impl_->retention_stop.Notify();
+  if (impl_->retention_loop.joinable()) impl_->retention_loop.join();
   if (impl_->db_check.joinable()) impl_->db_check.join();
   Log(LogLevel::kInfo, "stopped");
   return 0;

@@ -31,6 +31,7 @@
 #include "common/db/migrate.h"
 #include "common/db/outbox.h"
 #include "common/db/pool.h"
+#include "common/db/retention.h"
 #include "common/metrics.h"
 
 namespace duban {
@@ -43,7 +44,9 @@ struct ServiceConfig {
   std::string listen_host = "127.0.0.1";
   int port = 0;          // Default per service: 50051..50056.
   int metrics_port = 0;  // Default per service: 9101..9106; -1 disables.
-  db::DbOptions db;      // database defaults to "duban_<service>".
+  // database defaults to "duban_<service>"; read_timeout and write_timeout
+  // come from --db_read_timeout and --db_write_timeout.
+  db::DbOptions db;
   std::string time_zone = "Asia/Shanghai";
   // Empty: the real clock. Otherwise the shared test clock file.
   std::string test_clock_file;
@@ -60,6 +63,9 @@ struct ServiceConfig {
   // NOT_SERVING while it does not answer and SERVING once it does again.
   // Zero: never checked.
   absl::Duration health_db_check = absl::Seconds(2);
+  // How long delivered outbox events, request ids and applied event ids are
+  // kept, on the service's clock (see common/db/retention.h); zero keeps them.
+  absl::Duration retention = absl::Hours(30 * 24);
   AuthOptions auth;
   // How long a resolved principal (a person's roles) is reused; zero reads
   // the registry on every call, so a revoked role takes effect at once.
@@ -141,10 +147,14 @@ class Runtime {
   // Builds and runs the server until SIGTERM or SIGINT, then shuts down
   // gracefully. While serving, health (of the server and of each service)
   // follows the database: NOT_SERVING while a ping every health_db_check
-  // fails, SERVING again once one succeeds. At shutdown: health NOT_SERVING
-  // for good, the OnShutdownBegin hooks run, for
-  // shutdown_drain calls are still accepted, then in-flight calls finish (up
-  // to shutdown_grace), background loops stop. Returns the exit code.
+  // fails, SERVING again once one succeeds. Rows older than the retention
+  // are pruned at once and then hourly on the service's clock (with a test
+  // clock, also by Settle); each pass that deleted rows is logged
+  // ("retention_pruned") and counted in duban_retention_pruned_rows_total,
+  // by table. At shutdown: health NOT_SERVING for good, the OnShutdownBegin
+  // hooks run, for shutdown_drain calls are still accepted, then in-flight
+  // calls finish (up to shutdown_grace), background loops stop. Returns the
+  // exit code.
   int Serve();
 
   // Asks a running Serve() to shut down as SIGTERM would. Thread-safe; for
@@ -161,6 +171,12 @@ class Runtime {
   absl::Status Init(const std::vector<db::Migration>& migrations);
   absl::Status OpenClock();
   absl::Status StartMetrics();
+  // Creates the retention pruner and its counters (after StartMetrics).
+  void StartRetention();
+  // Runs a retention pass if one is due; logs and counts what it pruned.
+  absl::Status PruneIfDue(const db::StopPruning& stop);
+  // The background loop: asks PruneIfDue every kRetentionPoll until shutdown.
+  void PruneInBackground();
   std::unique_ptr<grpc::Server> BuildServer(grpc::Service* test_clock,
                                             std::vector<std::string>* service_names, int* port);
   void WaitForShutdownSignal();

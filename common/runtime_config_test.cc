@@ -174,6 +174,44 @@ TEST(LoadServiceConfigTest, MetricsCanBeDisabled) {
   EXPECT_EQ(config->test_clock_start, absl::FromUnixSeconds(1790784000));
 }
 
+TEST(LoadServiceConfigTest, DatabaseTimeoutsAndRetentionHaveDefaults) {
+  absl::StatusOr<ServiceConfig> config = Load("tasks", {"--dev_insecure_secrets"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->db.read_timeout, absl::Seconds(30));
+  EXPECT_EQ(config->db.write_timeout, absl::Seconds(30));
+  EXPECT_EQ(config->retention, absl::Hours(720));
+}
+
+TEST(LoadServiceConfigTest, DatabaseTimeoutsAndRetentionComeFromFlagsOrTheEnvironment) {
+  ScopedEnv read("DUBAN_DB_READ_TIMEOUT", "5s");
+  ScopedEnv retention("DUBAN_RETENTION", "2160h");
+  absl::StatusOr<ServiceConfig> config =
+      Load("tasks", {"--dev_insecure_secrets", "--db_write_timeout=7s", "--db_read_timeout=6s"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->db.read_timeout, absl::Seconds(6));
+  EXPECT_EQ(config->db.write_timeout, absl::Seconds(7));
+  EXPECT_EQ(config->retention, absl::Hours(2160));
+
+  config = Load("tasks", {"--dev_insecure_secrets"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->db.read_timeout, absl::Seconds(5));
+
+  config = Load("tasks", {"--dev_insecure_secrets", "--retention=0s", "--db_read_timeout=0s"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->retention, absl::ZeroDuration());
+  EXPECT_EQ(config->db.read_timeout, absl::ZeroDuration());
+}
+
+TEST(LoadServiceConfigTest, NegativeTimeoutsAndRetentionAreRefusedNamingTheSetting) {
+  EXPECT_EQ(Load("tasks", {"--dev_insecure_secrets", "--db_read_timeout=-1s"}).status(),
+            absl::InvalidArgumentError("db_read_timeout: must not be negative"));
+  EXPECT_EQ(Load("tasks", {"--dev_insecure_secrets", "--db_write_timeout=-1s"}).status(),
+            absl::InvalidArgumentError("db_write_timeout: must not be negative"));
+  ScopedEnv retention("DUBAN_RETENTION", "-24h");
+  EXPECT_EQ(Load("tasks", {"--dev_insecure_secrets"}).status(),
+            absl::InvalidArgumentError("DUBAN_RETENTION: must not be negative"));
+}
+
 TEST(LoadServiceConfigTest, RefusesPositionalArguments) {
   EXPECT_EQ(Load("registry", {"--dev_insecure_secrets", "stray"}).status().message(),
             "unexpected argument \"stray\"");

@@ -4,6 +4,8 @@
 #include "common/runtime.h"
 
 #include <arpa/inet.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
 #include <gmock/gmock.h>
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
@@ -35,13 +37,14 @@ namespace {
 
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// Each test has its own ports (20151..20158 and 9151..9158), so tests run in parallel
-// (ctest -j) do not collide.
+// Each test has its own ports (slots 0..7 and 9: 20151..20158 and 20160, metrics
+// 9151..9158 and 9160), so tests run in parallel (ctest -j) do not collide.
 constexpr int kFirstPort = 20151;
 constexpr int kFirstMetricsPort = 9151;
-// Peers nobody listens on, inside this test's port range.
+// Peers nobody listens on, inside this test's port range (slot 8).
 constexpr char kNowhere[] = "127.0.0.1:20159";
 
 // Applies events without a database; an event "slow" takes a second, so a
@@ -107,7 +110,7 @@ class RuntimeTest : public ::testing::Test {
     rmdir(dir_.c_str());
   }
 
-  // Starts the runtime with the fake sink on the ports numbered `slot` (0..6)
+  // Starts the runtime with the fake sink on the ports numbered `slot` (0..7, 9)
   // and serves it on another thread.
   void StartServing(int slot, const std::vector<std::string>& extra_flags = {}) {
     port_ = kFirstPort + slot;
@@ -230,6 +233,68 @@ TEST_F(RuntimeTest, SettleRunsTheWorkAndReportsTheTestClock) {
   EXPECT_EQ(response.work_done(), 2);
   EXPECT_EQ(response.pending(), 1);
   EXPECT_EQ(response.pending_detail(), "one rung waits");
+}
+
+// Runs `statement` on the runtime's database.
+void Execute(testing::TestDatabase& db, const std::string& statement) {
+  absl::Status status = db::WithConnection(db.pool(), [&](sql::Connection& conn) {
+    std::unique_ptr<sql::Statement> stmt(conn.createStatement());
+    stmt->execute(statement);
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(status.ok()) << status;
+}
+
+std::vector<std::string> Column(testing::TestDatabase& db, const std::string& query) {
+  std::vector<std::string> values;
+  absl::Status status = db::WithConnection(db.pool(), [&](sql::Connection& conn) {
+    std::unique_ptr<sql::Statement> stmt(conn.createStatement());
+    std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery(query));
+    while (rs->next()) values.push_back(rs->getString(1));
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(status.ok()) << status;
+  return values;
+}
+
+TEST_F(RuntimeTest, SettlePrunesRowsOlderThanTheRetentionAndCountsThemByTable) {
+  ASSERT_NO_FATAL_FAILURE(StartServing(9));
+  // The test clock starts at 2026-10-01 01:00 UTC: the cutoff is 30 days before.
+  // Outbox rows for a destination the relay does not serve, so it leaves them be.
+  ASSERT_NO_FATAL_FAILURE(Execute(
+      *db_,
+      "INSERT INTO outbox (seq, destination, ordering_key, payload, created_at, delivered_at) "
+      "VALUES (901, 'minutes', 'k', '', '2026-08-01 00:00:00', '2026-08-01 00:00:01'), "
+      "(902, 'minutes', 'k', '', '2026-08-01 00:00:00', NULL), "
+      "(903, 'minutes', 'k', '', '2026-09-20 00:00:00', '2026-09-20 00:00:01')"));
+  ASSERT_NO_FATAL_FAILURE(Execute(*db_,
+                                  "INSERT INTO request_log VALUES "
+                                  "('old', 'm', '', '', '2026-08-01 00:00:00'), "
+                                  "('new', 'm', '', '', '2026-09-20 00:00:00')"));
+  ASSERT_NO_FATAL_FAILURE(Execute(*db_,
+                                  "INSERT INTO applied_events VALUES "
+                                  "('x:1', '2026-08-01 00:00:00'), ('x:2', '2026-08-02 00:00:00'), "
+                                  "('x:3', '2026-09-20 00:00:00')"));
+  // A pass is due an hour after the one at start-up.
+  auto clock = SharedTestClock::Open(dir_ + "/clock", absl::InfinitePast());
+  ASSERT_TRUE(clock.ok()) << clock.status();
+  ASSERT_TRUE((*clock)->AdvanceTo((*clock)->Now() + absl::Hours(1)).ok());
+
+  auto stub = duban::testclock::v1::TestClockService::NewStub(channel_);
+  grpc::ClientContext context;
+  duban::testclock::v1::SettleResponse response;
+  grpc::Status status = stub->Settle(&context, duban::testclock::v1::SettleRequest(), &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.work_done(), 2);  // The registered work's; pruning counts none.
+
+  EXPECT_THAT(Column(*db_, "SELECT seq FROM outbox ORDER BY seq"), ElementsAre("902", "903"));
+  EXPECT_THAT(Column(*db_, "SELECT request_id FROM request_log"), ElementsAre("new"));
+  EXPECT_THAT(Column(*db_, "SELECT event_id FROM applied_events"), ElementsAre("x:3"));
+  const std::string metrics = HttpGet(metrics_port_, "/metrics");
+  EXPECT_THAT(metrics, HasSubstr("duban_retention_pruned_rows_total{table=\"outbox\"} 1\n"));
+  EXPECT_THAT(metrics, HasSubstr("duban_retention_pruned_rows_total{table=\"request_log\"} 1\n"));
+  EXPECT_THAT(metrics,
+              HasSubstr("duban_retention_pruned_rows_total{table=\"applied_events\"} 2\n"));
 }
 
 TEST_F(RuntimeTest, ReflectionListsTheServices) {

@@ -4,12 +4,14 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/status.h"
@@ -19,6 +21,8 @@ namespace {
 
 // How long a starting replica waits for another one's migrations, in seconds.
 constexpr int kLockWaitSeconds = 60;
+// Between attempts when the read timeout is too short to wait on the server.
+constexpr absl::Duration kLockRetryPause = absl::Milliseconds(200);
 
 // The tables of common/ itself, created before a service's own migrations.
 // Keys that must match exactly (request and event ids, ordering keys) are
@@ -37,7 +41,8 @@ constexpr const char* kCommonTables[] = {
   request MEDIUMBLOB NOT NULL,
   response MEDIUMBLOB NOT NULL,
   created_at DATETIME(6) NOT NULL,
-  PRIMARY KEY (request_id)
+  PRIMARY KEY (request_id),
+  KEY request_log_created (created_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
 
     R"sql(CREATE TABLE IF NOT EXISTS audit_log (
@@ -72,9 +77,43 @@ constexpr const char* kCommonTables[] = {
     R"sql(CREATE TABLE IF NOT EXISTS applied_events (
   event_id VARBINARY(128) NOT NULL,
   applied_at DATETIME(6) NOT NULL,
-  PRIMARY KEY (event_id)
+  PRIMARY KEY (event_id),
+  KEY applied_events_applied (applied_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
 };
+
+// Indexes of the common tables that came after the tables' first version
+// (kCommonTables has them too): a database made before them gets them at its
+// next start. Retention (common/db/retention.h) deletes by these times.
+struct CommonIndex {
+  const char* table;
+  const char* name;
+  const char* columns;
+};
+constexpr CommonIndex kCommonIndexes[] = {
+    {"request_log", "request_log_created", "created_at"},
+    {"applied_events", "applied_events_applied", "applied_at"},
+};
+
+bool IndexExists(sql::Connection& conn, const CommonIndex& index) {
+  std::unique_ptr<sql::PreparedStatement> stmt(conn.prepareStatement(
+      "SELECT COUNT(*) FROM information_schema.statistics "
+      "WHERE table_schema = DATABASE() AND table_name = ? AND index_name = ?"));
+  stmt->setString(1, index.table);
+  stmt->setString(2, index.name);
+  std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());
+  return rs->next() && rs->getInt64(1) > 0;
+}
+
+void EnsureCommonIndexes(sql::Connection& conn) {
+  std::unique_ptr<sql::Statement> stmt(conn.createStatement());
+  for (const CommonIndex& index : kCommonIndexes) {
+    if (IndexExists(conn, index)) continue;
+    stmt->execute(absl::StrCat("ALTER TABLE ", index.table, " ADD INDEX ", index.name, " (",
+                               index.columns, ")"));
+    Log(LogLevel::kInfo, "index_added", {{"table", index.table}, {"index", index.name}});
+  }
+}
 
 absl::Status CheckOrder(const std::vector<Migration>& migrations) {
   int previous = 0;
@@ -94,14 +133,35 @@ std::string LockName(const ConnectionPool& pool, const std::string& service) {
   return absl::StrCat("duban_migrate_", db).substr(0, 64);
 }
 
-absl::Status TakeLock(sql::Connection& conn, const std::string& name) {
+// One GET_LOCK wait, in seconds, short enough to be answered within the
+// read timeout (0: try once without waiting).
+int LockSliceSeconds(const DbOptions& options) {
+  const int read = TimeoutSeconds(options.read_timeout);
+  return read == 0 ? kLockWaitSeconds : std::min(kLockWaitSeconds, read / 2);
+}
+
+bool TryLock(sql::Connection& conn, const std::string& name, int wait_seconds) {
   std::unique_ptr<sql::PreparedStatement> stmt(conn.prepareStatement("SELECT GET_LOCK(?, ?)"));
   stmt->setString(1, name);
-  stmt->setInt(2, kLockWaitSeconds);
+  stmt->setInt(2, wait_seconds);
   std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());
-  if (rs->next() && !rs->isNull(1) && rs->getInt(1) == 1) return absl::OkStatus();
-  return absl::DeadlineExceededError(absl::StrCat("migrate: lock ", name, " still held after ",
-                                                  kLockWaitSeconds, "s by another replica"));
+  return rs->next() && !rs->isNull(1) && rs->getInt(1) == 1;
+}
+
+// Waits for the lock in slices, each one statement that the server answers
+// within the read timeout, until kLockWaitSeconds have passed.
+absl::Status TakeLock(sql::Connection& conn, const DbOptions& options, const std::string& name) {
+  const Clock& clock = *SystemClock::Get();
+  const absl::Time give_up = clock.Now() + absl::Seconds(kLockWaitSeconds);
+  const int slice = LockSliceSeconds(options);
+  while (!TryLock(conn, name, slice)) {
+    if (clock.Now() >= give_up) {
+      return absl::DeadlineExceededError(absl::StrCat("migrate: lock ", name, " still held after ",
+                                                      kLockWaitSeconds, "s by another replica"));
+    }
+    if (slice == 0) absl::SleepFor(kLockRetryPause);
+  }
+  return absl::OkStatus();
 }
 
 void ReleaseLock(sql::Connection& conn, const std::string& name) {
@@ -139,6 +199,7 @@ absl::Status MigrateLocked(sql::Connection& conn, const std::string& service,
                            const std::vector<Migration>& migrations) {
   std::unique_ptr<sql::Statement> stmt(conn.createStatement());
   for (const char* table : kCommonTables) stmt->execute(table);
+  EnsureCommonIndexes(conn);
 
   const int applied = AppliedVersion(conn);
   const int known = migrations.empty() ? 0 : migrations.back().version;
@@ -163,7 +224,7 @@ absl::Status Migrate(ConnectionPool& pool, const std::string& service,
   DUBAN_RETURN_IF_ERROR(CheckOrder(migrations));
   const std::string lock = LockName(pool, service);
   return WithConnection(pool, [&](sql::Connection& conn) -> absl::Status {
-    DUBAN_RETURN_IF_ERROR(TakeLock(conn, lock));
+    DUBAN_RETURN_IF_ERROR(TakeLock(conn, pool.options(), lock));
     absl::Status status;
     try {
       status = MigrateLocked(conn, service, migrations);

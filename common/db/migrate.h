@@ -21,7 +21,8 @@ struct Migration {
 // version, each recorded in `schema_migrations` once applied. Two replicas
 // starting at once serialize on a named lock (GET_LOCK), so each migration
 // runs once. Also creates the tables common/ itself needs (request log, audit,
-// outbox, applied events). FAILED_PRECONDITION when the database is newer than
+// outbox, applied events), and adds any of their indexes a database made by an
+// older binary lacks. FAILED_PRECONDITION when the database is newer than
 // this binary knows.
 // INVALID_ARGUMENT when `migrations` are not in strictly increasing order of
 // positive versions; what a statement fails with otherwise (UNAVAILABLE when

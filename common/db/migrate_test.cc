@@ -7,10 +7,13 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/testing/test_db.h"
 
 namespace duban::db {
@@ -113,6 +116,63 @@ TEST_F(MigrateTest, TwoReplicasMigratingAtOnceApplyEachMigrationOnce) {
   EXPECT_THAT(Column("SELECT body FROM notes"), ElementsAre("seeded"));
   EXPECT_THAT(Column("SELECT version FROM schema_migrations ORDER BY version"),
               ElementsAre("1", "2"));
+}
+
+TEST_F(MigrateTest, ADatabaseWithoutTheRetentionIndexesGetsThem) {
+  ASSERT_TRUE(Migrate(db_->pool(), "tasks", {kCreateNotes}).ok());
+  const std::string indexes =
+      "SELECT CONCAT(table_name, '.', index_name) FROM information_schema.statistics "
+      "WHERE table_schema = DATABASE() AND table_name IN ('request_log', 'applied_events') "
+      "AND index_name <> 'PRIMARY' ORDER BY table_name";
+  EXPECT_THAT(Column(indexes), ElementsAre("applied_events.applied_events_applied",
+                                           "request_log.request_log_created"));
+  // As a database made before them.
+  ASSERT_TRUE(WithConnection(db_->pool(), [](sql::Connection& conn) {
+                std::unique_ptr<sql::Statement> stmt(conn.createStatement());
+                stmt->execute("ALTER TABLE request_log DROP INDEX request_log_created");
+                stmt->execute("ALTER TABLE applied_events DROP INDEX applied_events_applied");
+                return absl::OkStatus();
+              }).ok());
+  ASSERT_THAT(Column(indexes), ::testing::IsEmpty());
+
+  ASSERT_TRUE(Migrate(db_->pool(), "tasks", {kCreateNotes}).ok());
+  EXPECT_THAT(Column(indexes), ElementsAre("applied_events.applied_events_applied",
+                                           "request_log.request_log_created"));
+}
+
+TEST_F(MigrateTest, AReplicaWaitsForTheLockLongerThanItsReadTimeout) {
+  const std::string lock = "duban_migrate_" + db_->name();
+  ConnectionPool holder(db_->options());
+  auto held = holder.Acquire();
+  ASSERT_TRUE(held.ok()) << held.status();
+  auto lock_statement = [&](const std::string& query) {
+    std::unique_ptr<sql::Statement> stmt((*held)->createStatement());
+    std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery(query));
+    return rs->next() ? rs->getInt(1) : -1;
+  };
+  ASSERT_EQ(lock_statement("SELECT GET_LOCK('" + lock + "', 0)"), 1);
+
+  DbOptions short_reads = db_->options();
+  short_reads.read_timeout = absl::Seconds(2);
+  ConnectionPool replica(short_reads);
+  absl::Status migrated;
+  std::thread waiting([&] { migrated = Migrate(replica, "tasks", {kCreateNotes}); });
+  // The replica asks for the lock again and again, one second at a time; by
+  // its third request it has waited as long as its read timeout.
+  std::set<std::string> requests;
+  const std::string asking =
+      absl::StrCat("SELECT query_id FROM information_schema.processlist WHERE db = '", db_->name(),
+                   "' AND info LIKE 'SELECT GET_LOCK%'");
+  for (int poll = 0; poll < 1200 && requests.size() < 3; ++poll) {
+    for (const std::string& id : Column(asking)) requests.insert(id);
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_EQ(requests.size(), 3u);
+  ASSERT_EQ(lock_statement("SELECT RELEASE_LOCK('" + lock + "')"), 1);
+  waiting.join();
+
+  EXPECT_TRUE(migrated.ok()) << migrated;
+  EXPECT_THAT(Column("SELECT body FROM notes"), ElementsAre("seeded"));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <string>
 #include <thread>
 #include <utility>
@@ -77,6 +78,13 @@ sql::mysql::MySQL_Driver* Driver() {
   return driver;
 }
 
+// A row lock wait ends (as ABORTED, which InTransaction retries) well before
+// the read timeout would drop the connection; 0 keeps the server's setting.
+int LockWaitSeconds(const DbOptions& options) {
+  const int read = TimeoutSeconds(options.read_timeout);
+  return read == 0 ? 0 : std::max(1, read / 2);
+}
+
 absl::StatusOr<std::unique_ptr<sql::Connection>> OpenConnection(const DbOptions& options,
                                                                 bool with_schema) {
   sql::ConnectOptionsMap props;
@@ -92,9 +100,14 @@ absl::StatusOr<std::unique_ptr<sql::Connection>> OpenConnection(const DbOptions&
   if (with_schema && !options.database.empty()) {
     props["schema"] = sql::SQLString(options.database);
   }
-  props["OPT_CONNECT_TIMEOUT"] =
-      std::max(1, static_cast<int>(absl::ToInt64Seconds(options.connect_timeout + absl::Seconds(1) -
-                                                        absl::Nanoseconds(1))));
+  props["OPT_CONNECT_TIMEOUT"] = std::max(1, TimeoutSeconds(options.connect_timeout));
+  // Zero leaves the client library's default: no timeout.
+  if (const int seconds = TimeoutSeconds(options.read_timeout); seconds > 0) {
+    props["OPT_READ_TIMEOUT"] = seconds;
+  }
+  if (const int seconds = TimeoutSeconds(options.write_timeout); seconds > 0) {
+    props["OPT_WRITE_TIMEOUT"] = seconds;
+  }
   props["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
   props["OPT_RECONNECT"] = false;
   try {
@@ -102,6 +115,9 @@ absl::StatusOr<std::unique_ptr<sql::Connection>> OpenConnection(const DbOptions&
     conn->setTransactionIsolation(sql::TRANSACTION_REPEATABLE_READ);
     std::unique_ptr<sql::Statement> stmt(conn->createStatement());
     stmt->execute("SET time_zone = '+00:00'");
+    if (const int lock_wait = LockWaitSeconds(options); lock_wait > 0) {
+      stmt->execute(absl::StrCat("SET SESSION innodb_lock_wait_timeout = ", lock_wait));
+    }
     return conn;
   } catch (const sql::SQLException& e) {
     return Unavailable(
@@ -332,6 +348,12 @@ absl::Status WithConnection(ConnectionPool& pool,
                             const std::function<absl::Status(sql::Connection&)>& body) {
   DUBAN_ASSIGN_OR_RETURN(Lease lease, pool.Acquire());
   return NoteBroken(lease, Guard("query", [&] { return body(*lease); }));
+}
+
+int TimeoutSeconds(absl::Duration timeout) {
+  if (timeout <= absl::ZeroDuration()) return 0;
+  const int64_t seconds = absl::ToInt64Seconds(absl::Ceil(timeout, absl::Seconds(1)));
+  return static_cast<int>(std::min<int64_t>(seconds, std::numeric_limits<int>::max()));
 }
 
 absl::Status WaitForDatabase(const DbOptions& options, absl::Duration timeout) {

@@ -30,6 +30,15 @@ struct DbOptions {
   // How long Acquire waits for a free connection before RESOURCE_EXHAUSTED.
   absl::Duration acquire_timeout = absl::Seconds(5);
   absl::Duration connect_timeout = absl::Seconds(2);
+  // How long one read from, or one write to, the server may wait (rounded up
+  // to whole seconds; zero: forever). A server that accepts connections but
+  // never answers (a hung or stopped process) then fails the statement, or a
+  // ping, with UNAVAILABLE instead of holding it forever. A statement's reply
+  // is one read, so the read timeout also bounds how long one statement may
+  // run; row lock waits are kept to half of it (innodb_lock_wait_timeout), so
+  // that they end as ABORTED, which is retried, rather than as a lost connection.
+  absl::Duration read_timeout = absl::Seconds(30);
+  absl::Duration write_timeout = absl::Seconds(30);
 };
 
 class ConnectionPool;
@@ -73,8 +82,9 @@ class ConnectionPool {
   absl::StatusOr<Lease> Acquire();
 
   // Whether the server answers: borrows a connection (opening one within
-  // connect_timeout if none is idle) and pings it. UNAVAILABLE when the
-  // server cannot be reached (IsConnectionError holds); RESOURCE_EXHAUSTED
+  // connect_timeout if none is idle) and pings it, waiting at most
+  // read_timeout for the answer. UNAVAILABLE when the server cannot be
+  // reached or does not answer (IsConnectionError holds); RESOURCE_EXHAUSTED
   // when every connection stays busy for acquire_timeout, which says nothing
   // about the server.
   absl::Status Ping();
@@ -130,6 +140,9 @@ absl::Status InTransaction(ConnectionPool& pool, Isolation isolation,
 // The same on a connection without a transaction (single statements, reads).
 absl::Status WithConnection(ConnectionPool& pool,
                             const std::function<absl::Status(sql::Connection&)>& body);
+
+// Whole seconds of a timeout option, rounded up; 0 for a zero or negative one.
+int TimeoutSeconds(absl::Duration timeout);
 
 // Waits until the server answers, creating `options.database` if missing.
 // Logs each failed attempt (rate-limited); gives up after `timeout`.

@@ -6,11 +6,13 @@
 #include <cppconn/statement.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <stdlib.h>
 
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -352,6 +354,88 @@ TEST_F(ServerRestartTest, CallsFailWithUnavailableDuringAnOutageAndRecoverAfter)
   held->MarkBroken();
   { Lease returned = *std::move(held); }
   EXPECT_EQ(pool.open_connections(), 1);
+}
+
+// A private server on port 3321 that the test stops with SIGSTOP: it keeps
+// its socket, so connections and statements reach it, but it never answers.
+class HungServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/duban_pool_hung_XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    dir_ = dir;
+    const std::string start =
+        absl::StrCat(DUBAN_SOURCE_DIR, "/scripts/mariadb.sh start ", dir_, " 3321 >/dev/null");
+    ASSERT_EQ(std::system(start.c_str()), 0);
+    std::ifstream pid_file(dir_ + "/mysqld.pid");
+    ASSERT_TRUE(pid_file >> server_pid_);
+    ASSERT_GT(server_pid_, 0);
+    options_.socket = dir_ + "/mysqld.sock";
+    options_.database = "hung";
+    options_.pool_size = 3;
+    options_.connect_timeout = absl::Seconds(1);
+    options_.read_timeout = absl::Seconds(1);
+    options_.write_timeout = absl::Seconds(1);
+    ASSERT_TRUE(WaitForDatabase(options_, absl::Seconds(20)).ok());
+  }
+
+  void TearDown() override {
+    if (server_pid_ > 0) {
+      Resume();
+      const std::string stop =
+          absl::StrCat(DUBAN_SOURCE_DIR, "/scripts/mariadb.sh stop ", dir_, " >/dev/null");
+      std::system(stop.c_str());
+    }
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Stop() {
+    ASSERT_EQ(kill(server_pid_, SIGSTOP), 0);
+    stopped_ = true;
+  }
+  void Resume() {
+    if (stopped_ && kill(server_pid_, SIGCONT) == 0) stopped_ = false;
+  }
+
+  std::string dir_;
+  pid_t server_pid_ = 0;
+  bool stopped_ = false;
+  DbOptions options_;
+};
+
+TEST_F(HungServerTest, PingAndStatementsFailWithUnavailableWhileTheServerDoesNotAnswer) {
+  ConnectionPool pool(options_);
+  ASSERT_TRUE(pool.Ping().ok());  // Leaves a connection idle.
+  auto in_use = pool.Acquire();   // Another, leased across the hang.
+  ASSERT_TRUE(in_use.ok()) << in_use.status();
+
+  ASSERT_NO_FATAL_FAILURE(Stop());
+  absl::Status ping = pool.Ping();
+  EXPECT_EQ(ping.code(), absl::StatusCode::kUnavailable) << ping;
+  EXPECT_TRUE(IsConnectionError(ping));
+  absl::Status statement;
+  try {
+    QueryInt(**in_use, "SELECT 1");
+  } catch (const std::exception& e) {
+    statement = SqlError(e, "select");
+  }
+  EXPECT_EQ(statement.code(), absl::StatusCode::kUnavailable) << statement;
+  in_use->MarkBroken();
+  { Lease returned = *std::move(in_use); }
+  ConnectionPool fresh(options_);  // Nothing idle: the ping has to connect.
+  absl::Status fresh_ping = fresh.Ping();
+  EXPECT_EQ(fresh_ping.code(), absl::StatusCode::kUnavailable) << fresh_ping;
+
+  Resume();
+  ping = pool.Ping();
+  EXPECT_TRUE(ping.ok()) << ping;
+  int64_t one = 0;
+  absl::Status query = WithConnection(pool, [&](sql::Connection& conn) {
+    one = QueryInt(conn, "SELECT 1");
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(query.ok()) << query;
+  EXPECT_EQ(one, 1);
 }
 
 }  // namespace
