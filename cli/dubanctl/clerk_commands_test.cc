@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli/dubanctl/commands.h"
+#include "common/time_util.h"
 
 namespace duban::client {
 namespace {
@@ -84,6 +85,20 @@ TEST(PrintCircularTest, EveryEntryShowsItsLateAndMissingReportsOverdueItemsAndCa
   named->add_missing_period_ids("2026-10-2");
   named->add_overdue_item_ids("doc-1-2");
   named->add_overdue_item_contents("排查安全隐患");
+  auto* overdue = named->add_overdue_items();
+  overdue->set_item_id("doc-1-2");
+  *overdue->mutable_deadline()->mutable_date() = ToProto(absl::CivilDay(2026, 10, 23));
+  overdue->set_days_overdue(8);
+  named->add_overdue_item_ids("doc-1-3");
+  named->add_overdue_item_contents("加固堤防");
+  auto* extended = named->add_overdue_items();
+  extended->set_item_id("doc-1-3");
+  *extended->mutable_deadline()->mutable_instant() = ToProto(
+      absl::FromCivil(absl::CivilSecond(2026, 10, 30, 18, 0, 0), absl::FixedTimeZone(8 * 3600)));
+  *extended->mutable_original_deadline()->mutable_date() = ToProto(absl::CivilDay(2026, 10, 16));
+  extended->set_days_overdue(1);
+  named->add_overdue_item_ids("doc-0-1");  // from a circular issued without deadlines
+  named->add_overdue_item_contents("清理河道");
   named->add_case_ids("case-1");
   named->add_case_labels("report u-yj@2026-10-2 missing");
   auto* unnamed = circular.add_entries();
@@ -91,13 +106,18 @@ TEST(PrintCircularTest, EveryEntryShowsItsLateAndMissingReportsOverdueItemsAndCa
   unnamed->add_late_period_ids("2026-10-1");
   std::ostringstream out;
   PrintCircular(
-      circular, [](const std::string& id) { return id == "u-tj" ? "统计局" : "?"; }, out);
+      circular, [](const std::string& id) { return id == "u-tj" ? "统计局" : "?"; },
+      absl::FixedTimeZone(8 * 3600), out);
   EXPECT_EQ(out.str(),
             "circular 2026-10 (DRAFT), 2 units named\n"
             "  应急局 (u-yj)\n"
             "    late report     2026-10-1\n"
             "    missing report  2026-10-2\n"
-            "    overdue item    doc-1-2  排查安全隐患\n"
+            "    overdue item    doc-1-2  排查安全隐患  (due 2026-10-23, 8 days overdue at month "
+            "end)\n"
+            "    overdue item    doc-1-3  加固堤防  (due 2026-10-30 18:00, originally 2026-10-16, "
+            "1 day overdue at month end)\n"
+            "    overdue item    doc-0-1  清理河道\n"
             "    case            case-1  report u-yj@2026-10-2 missing\n"
             "  统计局 (u-tj)\n"
             "    late report     2026-10-1\n");
@@ -120,6 +140,32 @@ TEST(DescribeMatterImportTest, SaysWhatTheNewVersionAddedChangedAndRetired) {
   EXPECT_EQ(DescribeMatterImport(response),
             "unchanged; current version 2: the file states 1 matters, 1 units, 1 leaders, 0 "
             "supervising office leaders, 0 office liaisons");
+}
+
+TEST(NewLeaderWarningTest, NamesEachNewLeaderWithTheLineAndWhetherThePersonIsNew) {
+  duban::registry::v1::ImportMatterRegistryResponse response;
+  EXPECT_EQ(NewLeaderWarning(response), "");
+
+  auto* misspelt = response.add_new_leaders();
+  misspelt->set_person_id("p-1");
+  misspelt->set_name("王伍");
+  misspelt->set_line(10);
+  misspelt->set_created(true);
+  EXPECT_EQ(NewLeaderWarning(response),
+            "WARNING: this import made 1 new district leader; a misspelt name becomes a new "
+            "leader, so check it:\n"
+            "  new leader 王伍 (line 10): not in the registry before this import\n");
+
+  auto* granted = response.add_new_leaders();
+  granted->set_person_id("p-2");
+  granted->set_name("沈三");
+  granted->set_line(22);
+  EXPECT_EQ(NewLeaderWarning(response),
+            "WARNING: this import made 2 new district leaders; a misspelt name becomes a new "
+            "leader, so check each:\n"
+            "  new leader 王伍 (line 10): not in the registry before this import\n"
+            "  new leader 沈三 (line 22): in the registry before this import, but not as a "
+            "district leader\n");
 }
 
 TEST(ReportSettleTest, PendingWorkFailsSayingTheClockHasMoved) {

@@ -3,6 +3,7 @@
 #include <grpcpp/create_channel.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -75,6 +76,33 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+namespace {
+
+bool PlainFileName(const std::string& name) {
+  if (name.empty() || name == "." || name == "..") return false;
+  return std::none_of(name.begin(), name.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return c == '/' || c == '\\' || byte < 0x20 || byte == 0x7F;
+  });
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> WriteExportFile(const std::string& dir,
+                                            const duban::reporting::v1::ExportResponse& response,
+                                            const std::string& fallback) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return absl::InternalError(absl::StrCat(dir, ": ", error.message()));
+  const std::string name = PlainFileName(response.filename()) ? response.filename() : fallback;
+  const std::string path = (std::filesystem::path(dir) / name).string();
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file.write(response.content().data(), static_cast<std::streamsize>(response.content().size()));
+  file.close();
+  if (!file) return absl::InternalError(absl::StrCat(path, ": cannot write"));
+  return path;
 }
 
 std::string NewRequestId() {

@@ -86,6 +86,14 @@ absl::StatusOr<std::string> ReadFile(const std::string& path);
 // A fresh request id.
 std::string NewRequestId();
 
+// Writes the bytes of an export into the folder `dir` (created when missing) under the file
+// name reporting suggested, or `fallback` when that name is empty or not a plain file name (it
+// holds a '/', '\\' or control character, or is "." or ".."). The path written; INTERNAL naming
+// the path when the folder or the file cannot be written.
+absl::StatusOr<std::string> WriteExportFile(const std::string& dir,
+                                            const duban::reporting::v1::ExportResponse& response,
+                                            const std::string& fallback);
+
 struct SettleReport {
   absl::Time now;
   int rounds = 0;

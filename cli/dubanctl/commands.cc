@@ -38,6 +38,7 @@ namespace duban::client {
 namespace {
 
 namespace registry = duban::registry::v1;
+namespace reporting = duban::reporting::v1;
 
 // The flag's value, or else the environment's DUBAN_<NAME>, or else `fallback`.
 std::string Setting(const absl::Flag<std::string>& flag, const char* env,
@@ -112,7 +113,7 @@ absl::Status Token(Session& s, const std::vector<std::string>& args, std::ostrea
 }
 
 absl::Status ImportMatters(Session& s, const std::vector<std::string>& args,
-                           const CommandFlags& flags, std::ostream& out) {
+                           const CommandFlags& flags, std::ostream& out, std::ostream& err) {
   if (args.size() != 2) return absl::InvalidArgumentError("usage: dubanctl import-matters FILE");
   DUBAN_ASSIGN_OR_RETURN(std::string csv, ReadFile(args[1]));
   DUBAN_ASSIGN_OR_RETURN(std::string token, s.TokenAs(flags.as));
@@ -124,6 +125,8 @@ absl::Status ImportMatters(Session& s, const std::vector<std::string>& args,
                              &registry::RegistryService::Stub::ImportMatterRegistry, token, request,
                              &response));
   out << DescribeMatterImport(response) << "\n";
+  out.flush();
+  err << NewLeaderWarning(response);
   return absl::OkStatus();
 }
 
@@ -279,15 +282,99 @@ absl::Status Circular(Session& s, const CommandFlags& flags, std::ostream& out) 
                              request, &response));
   PrintCircular(
       response.circular(),
-      [&s](const std::string& unit_id) { return s.UnitName(unit_id).value_or(unit_id); }, out);
+      [&s](const std::string& unit_id) { return s.UnitName(unit_id).value_or(unit_id); }, s.zone(),
+      out);
   return absl::OkStatus();
+}
+
+absl::StatusOr<reporting::ExportKind> ExportKindOf(const std::string& kind) {
+  if (kind == "form3") return reporting::EXPORT_KIND_FORM3;
+  if (kind == "form4") return reporting::EXPORT_KIND_FORM4;
+  if (kind == "circular") return reporting::EXPORT_KIND_CIRCULAR;
+  if (kind == "analysis") return reporting::EXPORT_KIND_ANALYSIS;
+  return InvalidField("kind", absl::StrCat("'", kind, "': form3, form4, circular or analysis"));
+}
+
+absl::StatusOr<reporting::ExportFormat> ExportFormatOf(const std::string& format) {
+  if (format == "xlsx") return reporting::EXPORT_FORMAT_XLSX;
+  if (format == "csv") return reporting::EXPORT_FORMAT_CSV;
+  if (format == "json") return reporting::EXPORT_FORMAT_JSON;
+  return InvalidField("format", absl::StrCat("'", format, "': xlsx, csv or json"));
+}
+
+// The request for `dubanctl export KIND`: a form names its period and unit, the circular and
+// the analysis their month.
+absl::StatusOr<reporting::ExportRequest> ExportRequestOf(Session& s, const std::string& kind,
+                                                         const CommandFlags& flags) {
+  reporting::ExportRequest request;
+  DUBAN_ASSIGN_OR_RETURN(reporting::ExportKind export_kind, ExportKindOf(kind));
+  request.set_kind(export_kind);
+  DUBAN_ASSIGN_OR_RETURN(reporting::ExportFormat format, ExportFormatOf(flags.format));
+  request.set_format(format);
+  if (export_kind == reporting::EXPORT_KIND_FORM3 || export_kind == reporting::EXPORT_KIND_FORM4) {
+    if (flags.period.empty()) return InvalidField("period", "required for a form, as 2026-10-2");
+    if (flags.unit.empty()) return InvalidField("unit", "required for a form");
+    request.set_period_id(flags.period);
+    DUBAN_ASSIGN_OR_RETURN(*request.mutable_unit_id(), s.ExistingUnitId(flags.unit));
+    return request;
+  }
+  if (flags.month.empty()) return InvalidField("month", "required, as YYYY-MM");
+  request.set_month(flags.month);
+  return request;
+}
+
+absl::Status Export(Session& s, const std::vector<std::string>& args, const CommandFlags& flags,
+                    std::ostream& out) {
+  if (args.size() != 2) {
+    return absl::InvalidArgumentError(
+        "usage: dubanctl export form3|form4|circular|analysis [--month=YYYY-MM] "
+        "[--period=YYYY-MM-N --unit=UNIT] [--format=xlsx|csv|json] [--out_dir=D]");
+  }
+  DUBAN_ASSIGN_OR_RETURN(reporting::ExportRequest request, ExportRequestOf(s, args[1], flags));
+  DUBAN_ASSIGN_OR_RETURN(std::string token, s.TokenAs(flags.as));
+  reporting::ExportResponse response;
+  DUBAN_RETURN_IF_ERROR(Call(s, s.clients().reporting(), &reporting::ReportingService::Stub::Export,
+                             token, request, &response));
+  const std::string fallback =
+      absl::StrCat(args[1], "-", request.month().empty() ? request.period_id() : request.month(),
+                   ".", flags.format);
+  DUBAN_ASSIGN_OR_RETURN(
+      std::string path,
+      WriteExportFile(flags.out_dir.empty() ? "." : flags.out_dir, response, fallback));
+  out << path << "\n";
+  return absl::OkStatus();
+}
+
+// "2026-10-23" for a date, "2026-10-28 18:00" local for an instant.
+std::string DeadlineText(const duban::common::v1::Deadline& deadline, absl::TimeZone zone) {
+  if (deadline.has_date()) {
+    const auto& d = deadline.date();
+    return FormatDay(absl::CivilDay(d.year(), d.month(), d.day()));
+  }
+  return absl::FormatTime("%Y-%m-%d %H:%M", FromProto(deadline.instant()), zone);
 }
 
 }  // namespace
 
+std::string OverdueDeadlineText(const reporting::CircularEntry& entry, int i, absl::TimeZone zone) {
+  if (i >= entry.overdue_items_size() || i >= entry.overdue_item_ids_size() ||
+      entry.overdue_items(i).item_id() != entry.overdue_item_ids(i)) {
+    return "";
+  }
+  const reporting::OverdueItem& item = entry.overdue_items(i);
+  if (!item.has_deadline()) return "";
+  std::string text = absl::StrCat("due ", DeadlineText(item.deadline(), zone));
+  if (item.has_original_deadline()) {
+    absl::StrAppend(&text, ", originally ", DeadlineText(item.original_deadline(), zone));
+  }
+  absl::StrAppend(&text, ", ", item.days_overdue(), item.days_overdue() == 1 ? " day" : " days",
+                  " overdue at month end");
+  return text;
+}
+
 void PrintCircular(const duban::reporting::v1::Circular& circular,
                    const std::function<std::string(const std::string&)>& unit_name,
-                   std::ostream& out) {
+                   absl::TimeZone zone, std::ostream& out) {
   out << "circular " << circular.month() << " ("
       << absl::StripPrefix(duban::reporting::v1::CircularState_Name(circular.state()),
                            "CIRCULAR_STATE_")
@@ -302,8 +389,10 @@ void PrintCircular(const duban::reporting::v1::Circular& circular,
       out << "    missing report  " << period << "\n";
     }
     for (int i = 0; i < entry.overdue_item_ids_size(); ++i) {
+      const std::string due = OverdueDeadlineText(entry, i, zone);
       out << "    overdue item    " << entry.overdue_item_ids(i) << "  "
-          << (i < entry.overdue_item_contents_size() ? entry.overdue_item_contents(i) : "") << "\n";
+          << (i < entry.overdue_item_contents_size() ? entry.overdue_item_contents(i) : "")
+          << (due.empty() ? "" : "  (" + due + ")") << "\n";
     }
     for (int i = 0; i < entry.case_ids_size(); ++i) {
       out << "    case            " << entry.case_ids(i) << "  "
@@ -328,6 +417,23 @@ std::string DescribeMatterImport(const registry::ImportMatterRegistryResponse& r
                     " matters of the previous version are not in the file and were retired");
   }
   return line;
+}
+
+std::string NewLeaderWarning(const registry::ImportMatterRegistryResponse& response) {
+  if (response.new_leaders().empty()) return "";
+  const int count = response.new_leaders_size();
+  std::string warning = absl::StrCat("WARNING: this import made ", count,
+                                     count == 1 ? " new district leader" : " new district leaders",
+                                     "; a misspelt name becomes a new leader, so check ",
+                                     count == 1 ? "it" : "each", ":\n");
+  for (const registry::NewLeader& leader : response.new_leaders()) {
+    absl::StrAppend(&warning, "  new leader ", leader.name(), " (line ", leader.line(), "): ",
+                    leader.created() ? "not in the registry before this import"
+                                     : "in the registry before this import, but not as a "
+                                       "district leader",
+                    "\n");
+  }
+  return warning;
 }
 
 absl::Status ReportSettle(const SettleReport& report, absl::TimeZone zone, std::ostream& out) {
@@ -359,7 +465,7 @@ int RunCommand(const std::vector<std::string>& args, const CommandFlags& flags, 
   const std::map<std::string, std::function<absl::Status()>> commands = {
       {"health", [&] { return Health(s, flags, out); }},
       {"token", [&] { return Token(s, args, out); }},
-      {"import-matters", [&] { return ImportMatters(s, args, flags, out); }},
+      {"import-matters", [&] { return ImportMatters(s, args, flags, out, err); }},
       {"import-liaisons", [&] { return ImportLiaisons(s, args, flags, out); }},
       {"import-calendar", [&] { return ImportCalendar(s, args, flags, out); }},
       {"units", [&] { return ListRegistry(s, "units", flags, out); }},
@@ -369,6 +475,7 @@ int RunCommand(const std::vector<std::string>& args, const CommandFlags& flags, 
       {"cycle", [&] { return Cycle(s, flags, out); }},
       {"october", [&] { return October(s, flags, out); }},
       {"circular", [&] { return Circular(s, flags, out); }},
+      {"export", [&] { return Export(s, args, flags, out); }},
   };
   auto it = commands.find(command);
   if (auto clerk = ClerkCommands().find(command);

@@ -26,6 +26,10 @@ struct CommandFlags {
   std::string out_dir;
   // import-liaisons: why a unit's liaison is replaced.
   std::string reason;
+  // export: the period and unit (name or id) of a form, and the format (xlsx, csv or json).
+  std::string period;
+  std::string unit;
+  std::string format = "xlsx";
   // The deadline of each call to a service (settling the clock has its own).
   absl::Duration timeout = absl::Seconds(30);
 };
@@ -37,15 +41,27 @@ int RunCommand(const std::vector<std::string>& args, const CommandFlags& flags, 
                std::ostream& err);
 
 // Prints a circular: per unit named, its late and missing reports, overdue
-// items and supervision cases. `unit_name` names a unit by id (for entries
-// that carry no name).
+// items (with their deadlines, as OverdueDeadlineText) and supervision cases.
+// `unit_name` names a unit by id (for entries that carry no name).
 void PrintCircular(const duban::reporting::v1::Circular& circular,
                    const std::function<std::string(const std::string&)>& unit_name,
-                   std::ostream& out);
+                   absl::TimeZone zone, std::ostream& out);
+
+// When the entry's i-th overdue item fell due, in `zone`: "due 2026-10-23, 8 days overdue at
+// month end", with ", originally 2026-10-16" after the deadline when an extension moved it; ""
+// when the circular carries no deadline for the item.
+std::string OverdueDeadlineText(const duban::reporting::v1::CircularEntry& entry, int i,
+                                absl::TimeZone zone);
 
 // One line saying what an import of form 2 did: the version and the matters
 // it added, changed and retired.
 std::string DescribeMatterImport(const duban::registry::v1::ImportMatterRegistryResponse& response);
+
+// The warning about the district leaders an import of form 2 made, "" when it made none: a
+// heading line, then one line per leader, e.g.
+//   new leader 王伍 (line 10): not in the registry before this import
+//   new leader 沈三 (line 22): in the registry before this import, but not as a district leader
+std::string NewLeaderWarning(const duban::registry::v1::ImportMatterRegistryResponse& response);
 
 // Prints where the clock moved to and what settling did; FAILED_PRECONDITION
 // (saying that the clock has moved nonetheless) when work is still pending or

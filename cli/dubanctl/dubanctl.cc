@@ -11,6 +11,8 @@
 //   dubanctl cycle --matters=F --liaisons=F   run the walking-skeleton dispatch cycle
 //   dubanctl october [--calendar=F --out_dir=D]  run October 2026 (the README's command 1)
 //   dubanctl circular --month=YYYY-MM         show a month's circular
+//   dubanctl export form3|form4 --period=P --unit=UNIT | circular|analysis --month=M
+//                   [--format=xlsx|csv|json] [--out_dir=D]  write an export under its file name
 //
 // A clerk's work from a dispatch event to the items (see clerk_commands.h):
 //   dubanctl record-event --leader=NAME --held_at=TIME --matter=ROW --drafting_unit=UNIT
@@ -31,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
@@ -42,10 +45,15 @@ ABSL_FLAG(std::string, as, "admin", "The person (name or id) the command acts as
 ABSL_FLAG(std::string, service, "", "health: only this service.");
 ABSL_FLAG(std::string, matters, "examples/dispatch_matters.csv", "cycle: form 2 as CSV.");
 ABSL_FLAG(std::string, liaisons, "examples/unit_liaisons.csv", "cycle: unit liaisons as CSV.");
-ABSL_FLAG(std::string, month, "", "circular: the month, YYYY-MM.");
+ABSL_FLAG(std::string, month, "", "circular, export: the month, YYYY-MM.");
 ABSL_FLAG(std::string, calendar, "examples/work_calendar_2026.csv",
           "october: the work calendar as CSV.");
-ABSL_FLAG(std::string, out_dir, "", "october: where the exported files are written.");
+ABSL_FLAG(std::string, out_dir, "",
+          "october, export: where the exported files are written (export: default '.').");
+ABSL_FLAG(std::string, period, "", "export: the reporting period of a form, e.g. 2026-10-2.");
+ABSL_FLAG(std::string, format, "xlsx", "export: xlsx, csv (the circular) or json (the analysis).");
+// Defined with the clerk commands: the unit acted or listed for.
+ABSL_DECLARE_FLAG(std::string, unit);
 ABSL_FLAG(std::string, reason, "",
           "import-liaisons: why a unit's current liaison is replaced (required then).");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30),
@@ -56,11 +64,10 @@ int main(int argc, char** argv) {
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   std::vector<std::string> args(positional.begin() + 1, positional.end());
   if (args.empty()) {
-    std::cerr
-        << "usage: dubanctl COMMAND [ARGS]; commands: health token import-matters "
-           "import-liaisons import-calendar units people matters clock cycle october circular "
-           "record-event draft route countersign return-draft issue items accept progress "
-           "complete close return extend decide-extension refer split\n";
+    std::cerr << "usage: dubanctl COMMAND [ARGS]; commands: health token import-matters "
+                 "import-liaisons import-calendar units people matters clock cycle october "
+                 "circular export record-event draft route countersign return-draft issue items "
+                 "accept progress complete close return extend decide-extension refer split\n";
     return 2;
   }
   duban::client::CommandFlags flags;
@@ -72,6 +79,9 @@ int main(int argc, char** argv) {
   flags.calendar = absl::GetFlag(FLAGS_calendar);
   flags.out_dir = absl::GetFlag(FLAGS_out_dir);
   flags.reason = absl::GetFlag(FLAGS_reason);
+  flags.period = absl::GetFlag(FLAGS_period);
+  flags.unit = absl::GetFlag(FLAGS_unit);
+  flags.format = absl::GetFlag(FLAGS_format);
   flags.timeout = absl::GetFlag(FLAGS_timeout);
   return duban::client::RunCommand(args, flags, std::cout, std::cerr);
 }

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <set>
 #include <utility>
@@ -14,6 +13,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "cli/dubanctl/commands.h"
 #include "cli/dubanctl/cycle.h"
 #include "common/status.h"
 #include "common/time_util.h"
@@ -892,14 +892,10 @@ absl::Status October::Export(const std::string& token, reporting::ExportKind kin
     return absl::OkStatus();
   }
   if (in_.export_dir.empty()) return absl::OkStatus();
-  std::string name = response.filename().empty()
-                         ? absl::StrCat(absl::StrReplaceAll(label, {{" ", "-"}}), ".xlsx")
-                         : response.filename();
-  name = std::filesystem::path(name).filename().string();  // never outside export_dir
-  const std::string path = (std::filesystem::path(in_.export_dir) / name).string();
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file.write(response.content().data(), static_cast<std::streamsize>(response.content().size()));
-  if (!file) return absl::InternalError(absl::StrCat(path, ": cannot write"));
+  DUBAN_ASSIGN_OR_RETURN(
+      std::string path,
+      WriteExportFile(in_.export_dir, response,
+                      absl::StrCat(absl::StrReplaceAll(label, {{" ", "-"}}), ".xlsx")));
   result_.exported_files.push_back(path);
   export_labels_.push_back(label);
   return absl::OkStatus();
@@ -968,9 +964,10 @@ void October::PrintCircular() {
       out_ << "    missing report: " << JoinPeriods(entry.missing_period_ids()) << "\n";
     }
     for (int i = 0; i < entry.overdue_item_ids_size(); ++i) {
+      const std::string due = OverdueDeadlineText(entry, i, s_.zone());
       out_ << "    overdue item " << entry.overdue_item_ids(i) << "  "
            << (i < entry.overdue_item_contents_size() ? entry.overdue_item_contents(i) : "")
-           << "\n";
+           << (due.empty() ? "" : "  (" + due + ")") << "\n";
     }
     for (int i = 0; i < entry.case_ids_size(); ++i) {
       out_ << "    case " << entry.case_ids(i) << "  "

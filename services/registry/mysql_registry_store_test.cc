@@ -68,6 +68,20 @@ class RegistryStoreTest : public ::testing::Test {
     return "";
   }
 
+  // The id of the one person of that name.
+  std::string PersonId(const std::string& name) {
+    v1::ListPeopleRequest request;
+    request.set_name_contains(name);
+    auto people = registry_->ListPeople(request);
+    EXPECT_TRUE(people.ok()) << people.status();
+    std::vector<std::string> ids;
+    for (const v1::Person& person : people->people()) {
+      if (person.name() == name) ids.push_back(person.id());
+    }
+    EXPECT_EQ(ids.size(), 1u) << name;
+    return ids.empty() ? "" : ids.front();
+  }
+
   std::vector<std::string> UnitNames(const v1::Matter& matter) {
     std::vector<std::string> names;
     for (const std::string& id : matter.lead_unit_ids()) {
@@ -117,6 +131,52 @@ TEST_F(RegistryStoreTest, SampleImportCountsMattersUnitsAndPeople) {
   EXPECT_THAT(UnitNames(matters[7]), ElementsAre("科技局", "民政局"));
   EXPECT_THAT(UnitNames(matters[6]),
               ElementsAre("政府办（效能办）", "工信局（数字办）", "商务局", "高新公司"));
+}
+
+TEST_F(RegistryStoreTest, FirstImportListsEveryLeaderAsNewWithTheLineNamingThemFirst) {
+  auto imported = ImportMatters(Example("dispatch_matters.csv"));
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  std::vector<std::string> leaders;
+  for (const v1::NewLeader& leader : imported->new_leaders()) {
+    EXPECT_TRUE(leader.created()) << leader.name();
+    EXPECT_EQ(leader.person_id(), PersonId(leader.name()));
+    leaders.push_back(absl::StrCat(leader.name(), "@", leader.line()));
+  }
+  EXPECT_THAT(leaders, ElementsAre("张三@2", "李四@4", "王五@10", "赵六@13", "孙七@16", "周八@22",
+                                   "吴九@24", "郑十@28"));
+}
+
+TEST_F(RegistryStoreTest, AMisspeltLeaderIsImportedAndListedAsANewLeaderByNameAndLine) {
+  ASSERT_TRUE(ImportMatters(Example("dispatch_matters.csv")).ok());
+  clock_.Advance(absl::Hours(24));
+  std::string misspelt = Example("dispatch_matters.csv");
+  misspelt.replace(misspelt.find("3,王五,"), std::string("3,王五,").size(), "3,王伍,");
+  // Row 6 names 沈三, an office liaison, as its leader.
+  misspelt.replace(misspelt.find("6,周八,"), std::string("6,周八,").size(), "6,沈三,");
+
+  auto second = ImportMatters(misspelt);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->new_leaders_size(), 2);
+  const v1::NewLeader& created = second->new_leaders(0);
+  EXPECT_EQ(created.name(), "王伍");
+  EXPECT_EQ(created.line(), 10);
+  EXPECT_TRUE(created.created());
+  EXPECT_EQ(created.person_id(), PersonId("王伍"));
+  const v1::NewLeader& granted = second->new_leaders(1);
+  EXPECT_EQ(granted.name(), "沈三");
+  EXPECT_EQ(granted.line(), 22);
+  EXPECT_FALSE(granted.created());
+  EXPECT_EQ(granted.person_id(), PersonId("沈三"));
+  // Imported all the same: the misspelt leader's row is a new matter, the old one retired.
+  EXPECT_EQ(second->version().matters_added(), 2);
+  EXPECT_EQ(second->version().matters_retired(), 2);
+  EXPECT_EQ(second->leaders(), 8);
+
+  // Once imported, the name is a leader's: importing the file again lists nobody.
+  auto again = ImportMatters(misspelt);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_FALSE(again->changed());
+  EXPECT_EQ(again->new_leaders_size(), 0);
 }
 
 TEST_F(RegistryStoreTest, DryRunReportsAndWritesNothing) {

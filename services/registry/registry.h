@@ -64,6 +64,9 @@ class Registry {
   // The matter registry. An import is a full statement of form 2: it makes a
   // new version holding exactly the matters added, changed and retired, or
   // none when nothing differs (changed = false, the current version reported).
+  // A leader's name the registry does not hold as a district leader makes a
+  // new one (created, or granted the role), listed in new_leaders with the
+  // line naming them first, so that a misspelt name does not pass unseen.
   absl::StatusOr<v1::ImportMatterRegistryResponse> ImportMatterRegistry(
       const Caller& caller, const v1::ImportMatterRegistryRequest& request);
   absl::StatusOr<v1::GetMatterResponse> GetMatter(const v1::GetMatterRequest& request);

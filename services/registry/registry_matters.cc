@@ -46,6 +46,7 @@ class MatterImport {
     response.set_leaders(static_cast<int>(leaders_.size()));
     response.set_supervising_leaders(static_cast<int>(supervisors_.size()));
     response.set_office_liaisons(static_cast<int>(liaisons_.size()));
+    for (v1::NewLeader& leader : new_leaders_) *response.add_new_leaders() = std::move(leader);
     return response;
   }
 
@@ -55,9 +56,16 @@ class MatterImport {
   absl::StatusOr<v1::Matter> Resolve(const MatterRow& row) {
     v1::Matter matter;
     matter.set_number(row.number);
-    DUBAN_ASSIGN_OR_RETURN(std::string leader, Person(row.leader, v1::ROLE_KIND_DISTRICT_LEADER));
-    leaders_.insert(leader);
-    matter.set_leader_id(leader);
+    DUBAN_ASSIGN_OR_RETURN(RoleHolder leader, Person(row.leader, v1::ROLE_KIND_DISTRICT_LEADER));
+    if (leader.new_in_role) {
+      v1::NewLeader& added = new_leaders_.emplace_back();
+      added.set_person_id(leader.id);
+      added.set_name(row.leader);
+      added.set_line(row.line);
+      added.set_created(leader.created);
+    }
+    leaders_.insert(leader.id);
+    matter.set_leader_id(leader.id);
     matter.set_leader_name(row.leader);
     matter.set_leader_order(row.leader_order);
     matter.set_content(row.content);
@@ -68,14 +76,14 @@ class MatterImport {
       units_.insert(unit);
       matter.add_lead_unit_ids(unit);
     }
-    DUBAN_ASSIGN_OR_RETURN(std::string supervisor,
+    DUBAN_ASSIGN_OR_RETURN(RoleHolder supervisor,
                            Person(row.supervising_leader, v1::ROLE_KIND_SUPERVISING_OFFICE_LEADER));
-    supervisors_.insert(supervisor);
-    matter.set_supervising_leader_id(supervisor);
+    supervisors_.insert(supervisor.id);
+    matter.set_supervising_leader_id(supervisor.id);
     for (const std::string& name : row.office_liaisons) {
-      DUBAN_ASSIGN_OR_RETURN(std::string liaison, Person(name, v1::ROLE_KIND_OFFICE_LIAISON));
-      liaisons_.insert(liaison);
-      matter.add_office_liaison_ids(liaison);
+      DUBAN_ASSIGN_OR_RETURN(RoleHolder liaison, Person(name, v1::ROLE_KIND_OFFICE_LIAISON));
+      liaisons_.insert(liaison.id);
+      matter.add_office_liaison_ids(liaison.id);
     }
     return matter;
   }
@@ -100,15 +108,22 @@ class MatterImport {
     return unit.id();
   }
 
+  // A person holding a role, and whether this import gave it to them.
+  struct RoleHolder {
+    std::string id;
+    bool new_in_role = false;  // granted the role by this import
+    bool created = false;      // not in the registry before this import
+  };
+
   // The person of that name (preferring one who already holds `role`),
   // created when there is none, and granted `role`.
-  absl::StatusOr<std::string> Person(const std::string& name, v1::RoleKind role) {
+  absl::StatusOr<RoleHolder> Person(const std::string& name, v1::RoleKind role) {
     DUBAN_ASSIGN_OR_RETURN(std::vector<v1::Person> people, tx_.FindPeopleByName(name));
     auto holder = std::find_if(people.begin(), people.end(), [&](const v1::Person& p) {
       return std::any_of(p.roles().begin(), p.roles().end(),
                          [&](const v1::Role& r) { return r.kind() == role; });
     });
-    if (holder != people.end()) return holder->id();
+    if (holder != people.end()) return RoleHolder{.id = holder->id()};
     v1::Person person;
     if (!people.empty()) {
       person = people.front();
@@ -124,7 +139,7 @@ class MatterImport {
     DUBAN_RETURN_IF_ERROR(tx_.GrantRole(person.id(), granted, now_).status());
     *person.add_roles() = granted;
     DUBAN_RETURN_IF_ERROR(Audit("person", person.id(), &before, &person));
-    return person.id();
+    return RoleHolder{.id = person.id(), .new_in_role = true, .created = people.empty()};
   }
 
   static bool SameState(const v1::Matter& a, const v1::Matter& b) {
@@ -223,6 +238,7 @@ class MatterImport {
   const std::string& request_id_;
   bool changed_ = false;
   std::set<std::string> units_, leaders_, supervisors_, liaisons_;
+  std::vector<v1::NewLeader> new_leaders_;
 };
 
 // The version a query asks for: `version`, or the one current at `as_of`, or

@@ -1,12 +1,12 @@
 #include "services/reporting/circular_draft.h"
 
+#include <google/protobuf/util/message_differencer.h>
+
 #include <algorithm>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "common/time_util.h"
-#include "services/reporting/export/cell_text.h"
+#include "services/reporting/report_rules.h"
 
 namespace duban::reporting {
 namespace {
@@ -34,15 +34,21 @@ std::string CaseLabel(const SupervisionCase& c, const std::string& unit_name) {
   return absl::StrReplaceAll(c.label(), {{c.unit_id(), unit_name}});
 }
 
-std::string CsvCell(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  return absl::StrCat("\"", absl::StrReplaceAll(text, {{"\"", "\"\""}}), "\"");
+// The local day a deadline falls due on: a date-only deadline's date, an instant's local day.
+absl::CivilDay DueDay(const tasks::v1::Item& item, absl::TimeZone zone) {
+  if (item.deadline().has_date()) {
+    absl::StatusOr<absl::CivilDay> day = FromProto(item.deadline().date(), "deadline");
+    if (day.ok()) return *day;
+  }
+  if (item.deadline().has_instant()) return LocalDay(FromProto(item.deadline().instant()), zone);
+  return LocalDay(DueAt(item, zone), zone);
 }
 
-void AddRow(std::string& csv, const std::vector<std::string>& cells) {
-  std::vector<std::string> escaped;
-  for (const std::string& cell : cells) escaped.push_back(CsvCell(cell));
-  absl::StrAppend(&csv, absl::StrJoin(escaped, ","), "\r\n");
+// Adds `overdue` to the entry, keeping overdue_item_ids and overdue_item_contents alongside.
+void AddOverdue(v1::CircularEntry& entry, v1::OverdueItem overdue) {
+  entry.add_overdue_item_ids(overdue.item_id());
+  entry.add_overdue_item_contents(overdue.content());
+  *entry.add_overdue_items() = std::move(overdue);
 }
 
 }  // namespace
@@ -64,10 +70,25 @@ std::vector<std::string> OverdueItemIds(const std::vector<SupervisionCase>& case
   return ids;
 }
 
-std::vector<v1::CircularEntry> GroupCircular(
-    const std::vector<SupervisionCase>& cases, absl::Time begin, absl::Time end,
-    const std::map<std::string, std::string>& item_contents,
-    const std::map<std::string, std::string>& unit_names) {
+v1::OverdueItem OverdueItemOf(const tasks::v1::Item& item, absl::Time end, absl::TimeZone zone) {
+  v1::OverdueItem overdue;
+  overdue.set_item_id(item.id());
+  overdue.set_content(item.content());
+  *overdue.mutable_deadline() = item.deadline();
+  if (item.has_original_deadline() && !google::protobuf::util::MessageDifferencer::Equals(
+                                          item.original_deadline(), item.deadline())) {
+    *overdue.mutable_original_deadline() = item.original_deadline();
+  }
+  const absl::CivilDay last_day = LocalDay(end, zone) - 1;
+  overdue.set_days_overdue(
+      static_cast<int32_t>(std::max<absl::civil_diff_t>(0, last_day - DueDay(item, zone))));
+  return overdue;
+}
+
+std::vector<v1::CircularEntry> GroupCircular(const std::vector<SupervisionCase>& cases,
+                                             absl::Time begin, absl::Time end, absl::TimeZone zone,
+                                             const std::map<std::string, tasks::v1::Item>& items,
+                                             const std::map<std::string, std::string>& unit_names) {
   std::vector<SupervisionCase> covered;
   for (const SupervisionCase& c : cases) {
     if (CoveredByMonth(c, begin, end)) covered.push_back(c);
@@ -83,9 +104,15 @@ std::vector<v1::CircularEntry> GroupCircular(
     const auto name = unit_names.find(c.unit_id());
     entry.set_unit_name(name == unit_names.end() ? c.unit_id() : name->second);
     if (c.subject().kind() == common::v1::SUBJECT_KIND_ITEM && OpenAt(c, end)) {
-      entry.add_overdue_item_ids(c.subject().id());
-      const auto content = item_contents.find(c.subject().id());
-      entry.add_overdue_item_contents(content == item_contents.end() ? c.label() : content->second);
+      const auto item = items.find(c.subject().id());
+      v1::OverdueItem overdue;
+      if (item != items.end()) {
+        overdue = OverdueItemOf(item->second, end, zone);
+      } else {
+        overdue.set_item_id(c.subject().id());
+        overdue.set_content(c.label());
+      }
+      AddOverdue(entry, std::move(overdue));
     }
     entry.add_case_ids(c.id());
     entry.add_case_labels(CaseLabel(c, entry.unit_name()));
@@ -101,8 +128,8 @@ std::vector<v1::CircularEntry> GroupCircular(
 }
 
 void AddReportsAndItems(std::vector<v1::CircularEntry>& entries,
-                        const std::vector<PeriodReports>& periods, absl::Time now,
-                        const std::vector<tasks::v1::Item>& overdue_items,
+                        const std::vector<PeriodReports>& periods, absl::Time now, absl::Time end,
+                        absl::TimeZone zone, const std::vector<tasks::v1::Item>& overdue_items,
                         const std::map<std::string, std::string>& unit_names) {
   std::map<std::string, v1::CircularEntry> by_unit;
   for (v1::CircularEntry& entry : entries) by_unit[entry.unit_id()] = std::move(entry);
@@ -133,8 +160,7 @@ void AddReportsAndItems(std::vector<v1::CircularEntry>& entries,
       v1::CircularEntry& entry = entry_of(unit);
       const auto& named = entry.overdue_item_ids();
       if (std::find(named.begin(), named.end(), item.id()) != named.end()) continue;
-      entry.add_overdue_item_ids(item.id());
-      entry.add_overdue_item_contents(item.content());
+      AddOverdue(entry, OverdueItemOf(item, end, zone));
     }
   }
 
@@ -143,30 +169,6 @@ void AddReportsAndItems(std::vector<v1::CircularEntry>& entries,
   std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
     return std::tie(a.unit_name(), a.unit_id()) < std::tie(b.unit_name(), b.unit_id());
   });
-}
-
-std::string CircularCsv(const v1::Circular& circular) {
-  std::string csv = "\xEF\xBB\xBF";
-  AddRow(csv, {"月份", "单位", "类别", "编号", "内容"});
-  for (const v1::CircularEntry& entry : circular.entries()) {
-    for (const std::string& period : entry.late_period_ids()) {
-      AddRow(csv, {circular.month(), entry.unit_name(), "迟报", period, ""});
-    }
-    for (const std::string& period : entry.missing_period_ids()) {
-      AddRow(csv, {circular.month(), entry.unit_name(), "漏报", period, ""});
-    }
-    for (int i = 0; i < entry.overdue_item_ids_size(); ++i) {
-      AddRow(csv, {circular.month(), entry.unit_name(), "逾期事项", entry.overdue_item_ids(i),
-                   i < entry.overdue_item_contents_size() ? entry.overdue_item_contents(i) : ""});
-    }
-    for (int i = 0; i < entry.case_ids_size(); ++i) {
-      const common::v1::Rung rung =
-          i < entry.case_rungs_size() ? entry.case_rungs(i) : common::v1::RUNG_UNSPECIFIED;
-      AddRow(csv, {circular.month(), entry.unit_name(), exports::CaseRungText(rung),
-                   entry.case_ids(i), i < entry.case_labels_size() ? entry.case_labels(i) : ""});
-    }
-  }
-  return csv;
 }
 
 }  // namespace duban::reporting

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "duban/supervision/v1/supervision.pb.h"
+#include "duban/tasks/v1/tasks.pb.h"
 
 namespace duban::reporting {
 
@@ -20,8 +21,8 @@ class CircularSources {
   // Every supervision case opened before `end`.
   virtual absl::StatusOr<std::vector<supervision::v1::SupervisionCase>> CasesOpenedBefore(
       absl::Time end) = 0;
-  // The item's content in tasks.
-  virtual absl::StatusOr<std::string> ItemContent(const std::string& item_id) = 0;
+  // The item as tasks holds it.
+  virtual absl::StatusOr<tasks::v1::Item> Item(const std::string& item_id) = 0;
   // The unit's name in the registry.
   virtual absl::StatusOr<std::string> UnitName(const std::string& unit_id) = 0;
   // Records the circular rung on the named cases (idempotent by request id),

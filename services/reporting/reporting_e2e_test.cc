@@ -22,6 +22,7 @@ namespace scheduler = duban::scheduler::v1;
 namespace supervision = duban::supervision::v1;
 using ::testing::Contains;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 absl::StatusOr<reporting::SubmitReportResponse> Submit(client::Session& s, const std::string& token,
@@ -179,6 +180,12 @@ TEST(ReportingE2eTest, TheGroupIssuesTheCircularAndTheAnalysisOnce) {
   EXPECT_EQ(entry.unit_name(), "应急局");
   EXPECT_THAT(entry.missing_period_ids(), ElementsAre("2026-10-1", "2026-10-2"));
   EXPECT_THAT(entry.overdue_item_ids(), ElementsAre(item->id()));
+  // Named with the deadline it missed and the days it was overdue at the month's end.
+  ASSERT_EQ(entry.overdue_items_size(), 1) << entry.DebugString();
+  EXPECT_EQ(entry.overdue_items(0).content(), "防汛物资补充");
+  EXPECT_EQ(entry.overdue_items(0).deadline().date().day(), 23);
+  EXPECT_FALSE(entry.overdue_items(0).has_original_deadline());
+  EXPECT_EQ(entry.overdue_items(0).days_overdue(), 8);
   EXPECT_EQ(entry.case_ids_size(), 3) << entry.DebugString();  // two reports, the item
   // Each case raised to the group by the month's end, labelled with the unit's name.
   EXPECT_THAT(entry.case_rungs(), ElementsAre(common::RUNG_SUPERVISION, common::RUNG_SUPERVISION,
@@ -191,6 +198,19 @@ TEST(ReportingE2eTest, TheGroupIssuesTheCircularAndTheAnalysisOnce) {
   auto again = Call(s.clients().reporting(), &reporting::ReportingService::Stub::IssueCircular,
                     group, issue);
   EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
+
+  // Exported as CSV under the name a clerk expects, the deadline and days on the item's line.
+  reporting::ExportRequest export_circular;
+  export_circular.set_kind(reporting::EXPORT_KIND_CIRCULAR);
+  export_circular.set_format(reporting::EXPORT_FORMAT_CSV);
+  export_circular.set_month("2026-10");
+  auto csv = Call(s.clients().reporting(), &reporting::ReportingService::Stub::Export, group,
+                  export_circular);
+  ASSERT_TRUE(csv.ok()) << csv.status();
+  EXPECT_EQ(csv->filename(), "调度工作通报-2026-10.csv");
+  EXPECT_EQ(csv->content_type(), "text/csv; charset=utf-8");
+  EXPECT_THAT(csv->content(), HasSubstr(absl::StrCat("\r\n2026-10,应急局,逾期事项,", item->id(),
+                                                     ",防汛物资补充,2026-10-23,,8\r\n")));
 
   // Supervision recorded the circular rung on each named case.
   supervision::GetCaseRequest get_case;

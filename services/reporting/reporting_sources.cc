@@ -41,14 +41,14 @@ class GrpcReportingSources final : public ReportingSources {
     return cases;
   }
 
-  absl::StatusOr<std::string> ItemContent(const std::string& item_id) override {
+  absl::StatusOr<tasks::v1::Item> Item(const std::string& item_id) override {
     tasks::v1::GetItemRequest request;
     request.set_item_id(item_id);
     tasks::v1::GetItemResponse response;
     grpc::ClientContext context;
     Prepare(context);
     DUBAN_RETURN_IF_ERROR(From("tasks", peers_.tasks->GetItem(&context, request, &response)));
-    return response.item().content();
+    return std::move(*response.mutable_item());
   }
 
   absl::StatusOr<std::string> UnitName(const std::string& unit_id) override {

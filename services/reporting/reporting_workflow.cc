@@ -465,9 +465,9 @@ absl::StatusOr<v1::Circular> ReportingWorkflow::Draft(const std::string& month_t
     if (OverdueAt(item, span.end, zone_)) overdue.push_back(std::move(item));
   }
 
-  std::map<std::string, std::string> item_contents;
+  std::map<std::string, tasks::v1::Item> case_items;
   for (const std::string& item_id : OverdueItemIds(cases, span.end)) {
-    DUBAN_ASSIGN_OR_RETURN(item_contents[item_id], sources_->ItemContent(item_id));
+    DUBAN_ASSIGN_OR_RETURN(case_items[item_id], sources_->Item(item_id));
   }
   std::vector<std::string> units;
   for (const auto& c : cases) {
@@ -485,8 +485,8 @@ absl::StatusOr<v1::Circular> ReportingWorkflow::Draft(const std::string& month_t
   circular.set_month(month_text);
   circular.set_state(v1::CIRCULAR_STATE_DRAFT);
   std::vector<v1::CircularEntry> entries =
-      GroupCircular(cases, span.begin, span.end, item_contents, unit_names);
-  AddReportsAndItems(entries, standings, now, overdue, unit_names);
+      GroupCircular(cases, span.begin, span.end, zone_, case_items, unit_names);
+  AddReportsAndItems(entries, standings, now, span.end, zone_, overdue, unit_names);
   for (v1::CircularEntry& entry : entries) *circular.add_entries() = std::move(entry);
   return circular;
 }
@@ -653,7 +653,7 @@ absl::StatusOr<exports::ExportNames> ReportingWorkflow::NamesFor(
 
 absl::Status ReportingWorkflow::Export(const Caller& caller, const v1::ExportRequest& request,
                                        v1::ExportResponse* response) {
-  DUBAN_RETURN_IF_ERROR(exports::ExportTargetFor(request).status());
+  DUBAN_RETURN_IF_ERROR(exports::CheckExportRequest(request));
   std::vector<std::string> units;
   switch (request.kind()) {
     case v1::EXPORT_KIND_CIRCULAR: {

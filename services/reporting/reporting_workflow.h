@@ -88,8 +88,10 @@ class ReportingWorkflow {
 
   // The bytes of an export: forms 3 and 4 (XLSX) of a unit's submitted
   // report, the circular (XLSX, CSV), the analysis (XLSX, JSON), each as the
-  // caller may read it. INVALID_ARGUMENT naming the field for a kind or
-  // format not offered or a missing id (exports::ExportTargetFor).
+  // caller may read it, with its content type and the file name to save it
+  // under (exports::ExportTargetFor, the unit named as the registry names
+  // it). INVALID_ARGUMENT naming the field for a kind or
+  // format not offered or a missing id (exports::CheckExportRequest).
   absl::Status Export(const Caller& caller, const v1::ExportRequest& request,
                       v1::ExportResponse* response);
 

@@ -76,6 +76,7 @@ class FakeSources final : public ReportingSources {
     items.push_back(MakeItem("doc-2-1", "u-jy", Local(10, 9, 9), absl::CivilDay(2026, 11, 20)));
     items.back().set_blockers("资金未到位");
     items.push_back(MakeItem("doc-9-1", "u-yj", Local(10, 9, 9), absl::CivilDay(2026, 10, 23)));
+    items.back().set_content("清理河道");
     deadlines.push_back(ReportDeadline("u-zj", "2026-10-2", Local(10, 20, 18)));
     deadlines.push_back(ReportDeadline("u-jy", "2026-10-2", Local(10, 20, 18)));
     deadlines.push_back(ReportDeadline("u-yj", "2026-10-2", Local(10, 20, 18)));
@@ -85,8 +86,11 @@ class FakeSources final : public ReportingSources {
       absl::Time) override {
     return cases;
   }
-  absl::StatusOr<std::string> ItemContent(const std::string& item_id) override {
-    return "清理河道";
+  absl::StatusOr<tasks::v1::Item> Item(const std::string& item_id) override {
+    for (const auto& item : items) {
+      if (item.id() == item_id) return item;
+    }
+    return absl::NotFoundError(absl::StrCat("tasks: item ", item_id));
   }
   absl::StatusOr<std::string> UnitName(const std::string& unit_id) override {
     const std::map<std::string, std::string> names = {
@@ -443,6 +447,13 @@ TEST_F(ReportingWorkflowTest, CircularNamesLateMissingAndOverdueOnceIssued) {
   EXPECT_EQ(circular.entries(1).unit_name(), "应急局");
   EXPECT_THAT(circular.entries(1).missing_period_ids(), ElementsAre("2026-10-2"));
   EXPECT_THAT(circular.entries(1).overdue_item_ids(), ElementsAre("doc-9-1"));
+  ASSERT_EQ(circular.entries(1).overdue_items_size(), 1);
+  const v1::OverdueItem& overdue = circular.entries(1).overdue_items(0);
+  EXPECT_EQ(overdue.item_id(), "doc-9-1");
+  EXPECT_EQ(overdue.content(), "清理河道");
+  EXPECT_EQ(overdue.deadline().date().day(), 23);
+  EXPECT_FALSE(overdue.has_original_deadline());
+  EXPECT_EQ(overdue.days_overdue(), 8);
   EXPECT_THAT(circular.entries(1).case_ids(), ElementsAre("case-1"));
   EXPECT_EQ(circular.entries(2).unit_name(), "教育局");
   EXPECT_THAT(circular.entries(2).late_period_ids(), ElementsAre("2026-10-2"));
@@ -466,19 +477,20 @@ TEST_F(ReportingWorkflowTest, CircularNamesLateMissingAndOverdueOnceIssued) {
   v1::ExportResponse exported;
   ASSERT_TRUE(workflow_->Export(Group(), export_request, &exported).ok());
   EXPECT_EQ(exported.content().substr(0, 3), "\xEF\xBB\xBF");
-  EXPECT_THAT(exported.content(), HasSubstr("2026-10,应急局,逾期事项,doc-9-1,清理河道"));
-  EXPECT_EQ(exported.filename(), "circular-2026-10.csv");
+  EXPECT_THAT(exported.content(),
+              HasSubstr("\r\n2026-10,应急局,逾期事项,doc-9-1,清理河道,2026-10-23,,8\r\n"));
+  EXPECT_EQ(exported.filename(), "调度工作通报-2026-10.csv");
 
   export_request.set_format(v1::EXPORT_FORMAT_XLSX);
   ASSERT_TRUE(workflow_->Export(Group(), export_request, &exported).ok());
-  EXPECT_EQ(exported.filename(), "circular-2026-10.xlsx");
+  EXPECT_EQ(exported.filename(), "调度工作通报-2026-10.xlsx");
   EXPECT_EQ(exported.content().substr(0, 2), "PK");
 
   export_request.set_kind(v1::EXPORT_KIND_FORM3);
   export_request.set_unit_id("u-zj");
   export_request.set_period_id("2026-10-2");
   ASSERT_TRUE(workflow_->Export(LiaisonOf("u-zj"), export_request, &exported).ok());
-  EXPECT_EQ(exported.filename(), "form3-u-zj-2026-10-2.xlsx");
+  EXPECT_EQ(exported.filename(), "表3-住建局-2026-10-2.xlsx");
   EXPECT_EQ(exported.content_type(),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
   EXPECT_EQ(workflow_->Export(LiaisonOf("u-jy"), export_request, &exported).code(),
@@ -520,11 +532,11 @@ TEST_F(ReportingWorkflowTest, AnalysisIsIssuedOnceAndScoresFollowIt) {
   export_request.set_month("2026-10");
   v1::ExportResponse exported;
   ASSERT_TRUE(workflow_->Export(Group(), export_request, &exported).ok());
-  EXPECT_EQ(exported.filename(), "analysis-2026-10.json");
+  EXPECT_EQ(exported.filename(), "调度工作分析报告-2026-10.json");
   EXPECT_THAT(exported.content(), HasSubstr("郑十"));
   export_request.set_format(v1::EXPORT_FORMAT_XLSX);
   ASSERT_TRUE(workflow_->Export(Group(), export_request, &exported).ok());
-  EXPECT_EQ(exported.filename(), "analysis-2026-10.xlsx");
+  EXPECT_EQ(exported.filename(), "调度工作分析报告-2026-10.xlsx");
 }
 
 TEST_F(ReportingWorkflowTest, StoreKeepsOneReportPerUnitAndPeriodAndListsLateOnes) {

@@ -234,6 +234,16 @@ void MainJobTest::CircularNamesYingjijuItemOverdueAtMonthEnd() {
   tasks::Item item = Item(result_->overdue_item_id);
   EXPECT_EQ(FromProto(item.due_at()), Local(s(), 2026, 10, 24, 0));  // due on 2026-10-23
   EXPECT_EQ(item.light(), tasks::LIGHT_RED);
+  // The circular gives its deadline and how late it was at month end.
+  ASSERT_EQ(entry->overdue_items_size(), 1) << *account_;
+  const reporting::OverdueItem& overdue = entry->overdue_items(0);
+  EXPECT_EQ(overdue.item_id(), result_->overdue_item_id);
+  EXPECT_EQ(overdue.content(), item.content());
+  EXPECT_EQ(overdue.deadline().date().year(), 2026);
+  EXPECT_EQ(overdue.deadline().date().month(), 10);
+  EXPECT_EQ(overdue.deadline().date().day(), 23);
+  EXPECT_FALSE(overdue.has_original_deadline());
+  EXPECT_EQ(overdue.days_overdue(), 8);
 }
 
 void MainJobTest::CircularNamesTheUrgingOfNongshuijuLateDraft() {
@@ -348,6 +358,19 @@ void MainJobTest::ExportsOpenWithOpenpyxlAndTheAnalysisHasCharts() {
   // reports (their assignment sheets), the circular and the analysis.
   EXPECT_THAT(result_->export_failures, IsEmpty());
   ASSERT_EQ(result_->exported_files.size(), 12u) << *account_;
+  // Each file is named for the clerk: the form, the unit's name and the period.
+  std::vector<std::string> names;
+  for (const std::string& path : result_->exported_files) {
+    names.push_back(std::filesystem::path(path).filename().string());
+  }
+  EXPECT_THAT(names, UnorderedElementsAre(
+                         "表3-发改局-2026-10-1.xlsx", "表3-发改局-2026-10-2.xlsx",
+                         "表3-商务局-2026-10-2.xlsx", "表3-应急局-2026-10-2.xlsx",
+                         "表4-应急局-2026-10-2.xlsx", "表3-农水局-2026-10-2.xlsx",
+                         "表3-公安分局-2026-10-2.xlsx", "表3-工信局（数字办）-2026-10-2.xlsx",
+                         "表4-工信局（数字办）-2026-10-2.xlsx", "表3-住建局-2026-10-2.xlsx",
+                         "调度工作通报-2026-10.xlsx", "调度工作分析报告-2026-10.xlsx"))
+      << *account_;
   for (const std::string& path : result_->exported_files) {
     XlsxCheck check = CheckXlsx(path);
     EXPECT_EQ(check.exit_code, 0) << path << "\n" << check.output;

@@ -42,6 +42,7 @@ namespace registry = duban::registry::v1;
 namespace minutes = duban::minutes::v1;
 namespace tasks = duban::tasks::v1;
 using ::testing::ElementsAre;
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using ::testing::UnorderedElementsAre;
@@ -961,6 +962,33 @@ TEST_F(DubanctlTest, RefusesBadRequestsReplacesALiaisonWithAReasonAndSaysWhatItC
               StartsWith("imported as version 2: 0 matters added, 0 changed, 7 retired; "));
   EXPECT_THAT(imported.output, HasSubstr("note: 7 matters of the previous version are not in the "
                                          "file and were retired"));
+
+  // A misspelt leader (王伍 for 王五, row 3 on line 10) is imported as a new leader, and said so.
+  std::string misspelt = form2;
+  misspelt.replace(misspelt.find("3,王五,"), std::string("3,王五,").size(), "3,王伍,");
+  Outcome warned = Dubanctl({"import-matters", WriteFile("misspelt.csv", misspelt)});
+  EXPECT_EQ(warned.exit_code, 0) << warned.output;
+  // Rows 2 to 8 come back (王伍's as a new matter); 王五's stays retired.
+  EXPECT_THAT(warned.output, StartsWith("imported as version 3: 7 matters added, 0 changed, 0 "
+                                        "retired; "));
+  EXPECT_THAT(warned.output,
+              EndsWith("\nWARNING: this import made 1 new district leader; a misspelt name "
+                       "becomes a new leader, so check it:\n"
+                       "  new leader 王伍 (line 10): not in the registry before this import\n"));
+
+  // An export is written under the name reporting gives it.
+  const std::string out_dir = absl::StrCat(::testing::TempDir(), "/dubanctl_exports");
+  Outcome exported =
+      Dubanctl({"export", "circular", "--month=2026-09", "--format=csv",
+                absl::StrCat("--out_dir=", out_dir), absl::StrCat("--as=", kGroupMember)});
+  EXPECT_EQ(exported.exit_code, 0) << exported.output;
+  EXPECT_EQ(exported.output, absl::StrCat(out_dir, "/调度工作通报-2026-09.csv\n"));
+  EXPECT_THAT(
+      client::ReadFile(absl::StrCat(out_dir, "/调度工作通报-2026-09.csv")).value_or(""),
+      StartsWith("\xEF\xBB\xBF月份,单位,类别,编号,内容,完成时限,原定时限,月末逾期天数\r\n"));
+  Outcome no_period = Dubanctl({"export", "form3", "--unit=应急局"});
+  EXPECT_EQ(no_period.exit_code, 1);
+  EXPECT_THAT(no_period.output, HasSubstr("period: required for a form, as 2026-10-2"));
 
   // An unreachable service: the call gives up, naming it and its address.
   Outcome unreachable =

@@ -25,8 +25,9 @@ absl::Status CheckSame(const std::string& requested, const std::string& actual, 
 
 // The response for `request` with `content`, once the content is made.
 absl::StatusOr<v1::ExportResponse> Respond(const v1::ExportRequest& request,
+                                           const ExportNames& names,
                                            absl::StatusOr<std::string> content) {
-  DUBAN_ASSIGN_OR_RETURN(ExportTarget target, ExportTargetFor(request));
+  DUBAN_ASSIGN_OR_RETURN(ExportTarget target, ExportTargetFor(request, names));
   if (!content.ok()) return content.status();
   v1::ExportResponse response;
   response.set_content(*std::move(content));
@@ -42,32 +43,34 @@ absl::StatusOr<v1::ExportResponse> ExportReport(const v1::ExportRequest& request
                                                 const ExportNames& names) {
   const bool form3 = request.kind() == v1::EXPORT_KIND_FORM3;
   DUBAN_RETURN_IF_ERROR(CheckKind(request, form3 || request.kind() == v1::EXPORT_KIND_FORM4));
-  DUBAN_RETURN_IF_ERROR(ExportTargetFor(request).status());
+  DUBAN_RETURN_IF_ERROR(CheckExportRequest(request));
   DUBAN_RETURN_IF_ERROR(CheckSame(request.unit_id(), report.unit_id(), "unit_id"));
   DUBAN_RETURN_IF_ERROR(CheckSame(request.period_id(), report.period_id(), "period_id"));
-  return Respond(request, form3 ? Form3Xlsx(report, names) : Form4Xlsx(report, names));
+  return Respond(request, names, form3 ? Form3Xlsx(report, names) : Form4Xlsx(report, names));
 }
 
 absl::StatusOr<v1::ExportResponse> ExportCircular(const v1::ExportRequest& request,
                                                   const v1::Circular& circular,
                                                   const ExportNames& names) {
   DUBAN_RETURN_IF_ERROR(CheckKind(request, request.kind() == v1::EXPORT_KIND_CIRCULAR));
-  DUBAN_RETURN_IF_ERROR(ExportTargetFor(request).status());
+  DUBAN_RETURN_IF_ERROR(CheckExportRequest(request));
   DUBAN_RETURN_IF_ERROR(CheckSame(request.month(), circular.month(), "month"));
-  if (request.format() == v1::EXPORT_FORMAT_CSV) return Respond(request, CircularCsv(circular));
-  return Respond(request, CircularXlsx(circular, names.zone));
+  if (request.format() == v1::EXPORT_FORMAT_CSV) {
+    return Respond(request, names, CircularCsv(circular, names.zone));
+  }
+  return Respond(request, names, CircularXlsx(circular, names.zone));
 }
 
 absl::StatusOr<v1::ExportResponse> ExportAnalysis(const v1::ExportRequest& request,
                                                   const v1::Analysis& analysis,
                                                   const ExportNames& names) {
   DUBAN_RETURN_IF_ERROR(CheckKind(request, request.kind() == v1::EXPORT_KIND_ANALYSIS));
-  DUBAN_RETURN_IF_ERROR(ExportTargetFor(request).status());
+  DUBAN_RETURN_IF_ERROR(CheckExportRequest(request));
   DUBAN_RETURN_IF_ERROR(CheckSame(request.month(), analysis.month(), "month"));
   if (request.format() == v1::EXPORT_FORMAT_JSON) {
-    return Respond(request, AnalysisJson(analysis, names));
+    return Respond(request, names, AnalysisJson(analysis, names));
   }
-  return Respond(request, AnalysisXlsx(analysis, names));
+  return Respond(request, names, AnalysisXlsx(analysis, names));
 }
 
 }  // namespace duban::reporting::exports

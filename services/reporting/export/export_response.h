@@ -1,5 +1,6 @@
 // One call per kind of export: the bytes, their content type and file name, as the API answers
-// ReportingService.Export. The caller fetches the message and checks who may read it.
+// ReportingService.Export. The caller fetches the message and checks who may read it. The file
+// name is ExportTargetFor's, the unit's name taken from `names`.
 #ifndef DUBAN_SERVICES_REPORTING_EXPORT_EXPORT_RESPONSE_H_
 #define DUBAN_SERVICES_REPORTING_EXPORT_EXPORT_RESPONSE_H_
 
@@ -10,7 +11,7 @@
 namespace duban::reporting::exports {
 
 // Form 3 or form 4 (request.kind) of `report` as XLSX. INVALID_ARGUMENT naming the field when
-// the request is not for a form, names no offered format (ExportTargetFor), or its unit_id or
+// the request is not for a form, names no offered format (CheckExportRequest), or its unit_id or
 // period_id differs from the report's; INTERNAL when the workbook cannot be written.
 absl::StatusOr<v1::ExportResponse> ExportReport(const v1::ExportRequest& request,
                                                 const v1::Report& report, const ExportNames& names);

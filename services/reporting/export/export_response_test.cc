@@ -31,7 +31,7 @@ TEST(ExportResponseTest, Form4OfAReport) {
   const auto response = ExportReport(Request(v1::EXPORT_KIND_FORM4, v1::EXPORT_FORMAT_XLSX),
                                      SampleReport(), SampleNames());
   ASSERT_TRUE(response.ok()) << response.status();
-  EXPECT_EQ(response->filename(), "form4-u-zjj-2026-10-2.xlsx");
+  EXPECT_EQ(response->filename(), "表4-住建局-2026-10-2.xlsx");
   EXPECT_EQ(response->content_type(), kXlsx);
   EXPECT_EQ(SheetCells(response->content(), 1).at("A1"), "“大调度、大督查”事项交办单");
 }
@@ -48,21 +48,21 @@ TEST(ExportResponseTest, CircularAsCsvIsTheCircularCsv) {
   const auto response = ExportCircular(Request(v1::EXPORT_KIND_CIRCULAR, v1::EXPORT_FORMAT_CSV),
                                        SampleCircular(), SampleNames());
   ASSERT_TRUE(response.ok()) << response.status();
-  EXPECT_EQ(response->filename(), "circular-2026-10.csv");
+  EXPECT_EQ(response->filename(), "调度工作通报-2026-10.csv");
   EXPECT_EQ(response->content_type(), "text/csv; charset=utf-8");
-  EXPECT_EQ(response->content(), CircularCsv(SampleCircular()));
+  EXPECT_EQ(response->content(), CircularCsv(SampleCircular(), SampleNames().zone));
 }
 
 TEST(ExportResponseTest, AnalysisAsXlsxAndJson) {
   const auto xlsx = ExportAnalysis(Request(v1::EXPORT_KIND_ANALYSIS, v1::EXPORT_FORMAT_XLSX),
                                    SampleAnalysis(), SampleNames());
   ASSERT_TRUE(xlsx.ok()) << xlsx.status();
-  EXPECT_EQ(xlsx->filename(), "analysis-2026-10.xlsx");
+  EXPECT_EQ(xlsx->filename(), "调度工作分析报告-2026-10.xlsx");
   EXPECT_EQ(SheetCells(xlsx->content(), 4).at("B2"), "郑十");
   const auto json = ExportAnalysis(Request(v1::EXPORT_KIND_ANALYSIS, v1::EXPORT_FORMAT_JSON),
                                    SampleAnalysis(), SampleNames());
   ASSERT_TRUE(json.ok()) << json.status();
-  EXPECT_EQ(json->filename(), "analysis-2026-10.json");
+  EXPECT_EQ(json->filename(), "调度工作分析报告-2026-10.json");
   EXPECT_EQ(json->content_type(), "application/json");
   EXPECT_EQ(json->content().substr(0, 17), "{\n  \"id\": \"an-1\",");
 }

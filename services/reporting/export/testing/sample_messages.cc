@@ -115,6 +115,19 @@ void AddLeader(v1::Analysis& analysis, const std::string& leader_id, const std::
   leader->set_items_overdue(figures[4]);
 }
 
+// Adds an overdue item due on `due` to the entry; the item, to set more on.
+v1::OverdueItem& AddOverdueItem(v1::CircularEntry& entry, const std::string& id,
+                                const std::string& content, common::v1::Date due, int days) {
+  entry.add_overdue_item_ids(id);
+  entry.add_overdue_item_contents(content);
+  v1::OverdueItem* item = entry.add_overdue_items();
+  item->set_item_id(id);
+  item->set_content(content);
+  *item->mutable_deadline()->mutable_date() = due;
+  item->set_days_overdue(days);
+  return *item;
+}
+
 }  // namespace
 
 ExportNames SampleNames() {
@@ -157,8 +170,11 @@ v1::Circular SampleCircular() {
   v1::CircularEntry* overdue = circular.add_entries();
   overdue->set_unit_id("u-yjj");
   overdue->set_unit_name("应急局");
-  overdue->add_overdue_item_ids("m-4-2");
-  overdue->add_overdue_item_contents("排查隐患, \"北片区\"\n第二批");
+  AddOverdueItem(*overdue, "m-4-2", "排查隐患, \"北片区\"\n第二批", Day(2026, 10, 23), 8);
+  v1::OverdueItem& extended =
+      AddOverdueItem(*overdue, "m-4-3", "加固北岸堤防", Day(2026, 10, 16), 3);
+  *extended.mutable_original_deadline() = extended.deadline();
+  *extended.mutable_deadline()->mutable_instant() = Local(2026, 10, 28, 18, 0);
   v1::CircularEntry* urged = circular.add_entries();
   urged->set_unit_id("u-nsj");
   urged->set_unit_name("农水局");

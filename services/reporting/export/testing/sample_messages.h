@@ -18,9 +18,10 @@ ExportNames SampleNames();
 // instant deadline).
 v1::Report SampleReport();
 
-// The circular of 2026-10: 住建局 late for 2026-10-2, 教育局 missing for 2026-10-2, 应急局 with an
-// overdue item whose content holds a comma, quotes and a line break, 农水局 with the urging of
-// its late draft.
+// The circular of 2026-10: 住建局 late for 2026-10-2, 教育局 missing for 2026-10-2, 应急局 with two
+// overdue items (m-4-2 due on 2026-10-23, 8 days overdue, its content holding a comma, quotes
+// and a line break; m-4-3 extended from 2026-10-16 to 2026-10-28 18:00 local, 3 days overdue),
+// 农水局 with the urging of its late draft.
 v1::Circular SampleCircular();
 
 // The analysis of 2026-10: per-unit lines (教育局's without its name), per-leader lines (李四's

@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   const bool ok = Write(dir, "form3.xlsx", exports::Form3Xlsx(report, names)) &
                   Write(dir, "form4.xlsx", exports::Form4Xlsx(report, names)) &
                   Write(dir, "circular.xlsx", exports::CircularXlsx(circular, names.zone)) &
-                  Write(dir, "circular.csv", exports::CircularCsv(circular)) &
+                  Write(dir, "circular.csv", exports::CircularCsv(circular, names.zone)) &
                   Write(dir, "analysis.xlsx", exports::AnalysisXlsx(analysis, names)) &
                   Write(dir, "analysis.json", exports::AnalysisJson(analysis, names));
   return ok ? 0 : 1;
