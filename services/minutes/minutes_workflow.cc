@@ -161,7 +161,7 @@ scheduler::v1::DeadlineRegistered DraftDeadlineEvent(const v1::DispatchEvent& ev
   registered.mutable_inputs()->insert(deadline.inputs.begin(), deadline.inputs.end());
   *registered.mutable_deadline()->mutable_date() = ToProto(deadline.due_on);
   registered.set_label(
-      absl::StrCat("draft of ", event.title().empty() ? event.id() : event.title()));
+      absl::StrCat(event.title().empty() ? event.id() : event.title(), " 纪要/交办单起草"));
   return registered;
 }
 

@@ -50,7 +50,7 @@ GeneratedDeadline ReportDeadline(const calendar::Period& period, const std::stri
               {"digest_cutoff", FormatLocal(period.digest_cutoff(), zone)}};
   g.due_at = period.report_cutoff();
   g.given = Instant(g.due_at);
-  g.label = absl::StrCat(unit_name.empty() ? unit_id : unit_name, " report for period ", period.id);
+  g.label = absl::StrCat(unit_name.empty() ? unit_id : unit_name, " ", period.id, "期调度情况报告");
   return g;
 }
 
@@ -66,7 +66,7 @@ GeneratedDeadline DigestDeadline(const calendar::Period& period, const calendar:
               {"report_cutoff", FormatLocal(period.report_cutoff(), zone)}};
   g.due_at = period.digest_cutoff();
   g.given = Instant(g.due_at);
-  g.label = absl::StrCat("office digest for period ", period.id);
+  g.label = absl::StrCat(period.id, "期调度情况汇总");
   return g;
 }
 
@@ -83,7 +83,7 @@ GeneratedDeadline DispatchCycleDeadline(const std::string& leader_id, absl::Civi
   *g.given.mutable_date() = ToProto(last_day);
   g.due_at = EndOfLocalDay(last_day, zone);
   g.label =
-      absl::StrCat(leader_name.empty() ? leader_id : leader_name, " dispatch cycle ", month_text);
+      absl::StrCat(leader_name.empty() ? leader_id : leader_name, " ", month_text, "调度周期");
   return g;
 }
 

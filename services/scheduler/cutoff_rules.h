@@ -37,21 +37,22 @@ struct GeneratedDeadline {
 
 // REPORT "<unit_id>@<period_id>", owned by the lead unit, due at the period's
 // report cut-off; inputs: period_id, lead_unit_id, report_day, cutoff_time,
-// policy, starts_after, digest_cutoff. Labelled "<unit name> report for period
-// <period_id>" (the id when `unit_name` is empty).
+// policy, starts_after, digest_cutoff. Labelled "<unit name> <period_id>期调度情况报告"
+// (the unit id when `unit_name` is empty).
 GeneratedDeadline ReportDeadline(const calendar::Period& period, const std::string& unit_id,
                                  const calendar::PeriodRules& rules, absl::TimeZone zone,
                                  const std::string& unit_name = "");
 
 // DIGEST "<period_id>", due at the period's digest cut-off; inputs:
-// period_id, digest_day, cutoff_time, policy, report_cutoff.
+// period_id, digest_day, cutoff_time, policy, report_cutoff. Labelled
+// "<period_id>期调度情况汇总".
 GeneratedDeadline DigestDeadline(const calendar::Period& period, const calendar::PeriodRules& rules,
                                  absl::TimeZone zone);
 
 // DISPATCH_CYCLE "<leader_id>@<yyyy-mm>", owned by the leader, due at the end
 // of the month's last day (a date-only deadline); inputs: leader_id, month.
-// Labelled "<leader name> dispatch cycle <yyyy-mm>" (the id when
-// `leader_name` is empty).
+// Labelled "<leader name> <yyyy-mm>调度周期" (the id when `leader_name` is
+// empty).
 GeneratedDeadline DispatchCycleDeadline(const std::string& leader_id, absl::CivilMonth month,
                                         absl::TimeZone zone, const std::string& leader_name = "");
 

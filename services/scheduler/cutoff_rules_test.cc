@@ -43,14 +43,14 @@ TEST(CutoffRulesTest, AReportIsOwedByItsLeadUnitAtTheShiftedCutoff) {
 
 TEST(CutoffRulesTest, LabelsNameTheUnitAndTheLeaderOrFallBackToTheirIds) {
   EXPECT_EQ(ReportDeadline(October1(), "unit-a", {}, Shanghai(), "住建局").label,
-            "住建局 report for period 2026-10-1");
+            "住建局 2026-10-1期调度情况报告");
   EXPECT_EQ(ReportDeadline(October1(), "unit-a", {}, Shanghai()).label,
-            "unit-a report for period 2026-10-1");
+            "unit-a 2026-10-1期调度情况报告");
   EXPECT_EQ(DispatchCycleDeadline("p-leader", absl::CivilMonth(2026, 10), Shanghai(), "郑十").label,
-            "郑十 dispatch cycle 2026-10");
+            "郑十 2026-10调度周期");
   EXPECT_EQ(DispatchCycleDeadline("p-leader", absl::CivilMonth(2026, 10), Shanghai()).label,
-            "p-leader dispatch cycle 2026-10");
-  EXPECT_EQ(DigestDeadline(October1(), {}, Shanghai()).label, "office digest for period 2026-10-1");
+            "p-leader 2026-10调度周期");
+  EXPECT_EQ(DigestDeadline(October1(), {}, Shanghai()).label, "2026-10-1期调度情况汇总");
 }
 
 TEST(CutoffRulesTest, OneDigestPerPeriod) {

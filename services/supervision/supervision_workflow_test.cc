@@ -371,15 +371,15 @@ TEST_F(SupervisionWorkflowTest, AReportCaseShowsTheSchedulersLabel) {
       ReportRungEvent("scheduler:1", common::v1::RUNG_URGING, "u-zj", kDue, kDue + absl::Hours(48));
   scheduler::v1::RungFired fired;
   ASSERT_TRUE(urging.payload().UnpackTo(&fired));
-  fired.mutable_deadline()->set_label("住建局 report for period 2026-10-1");
+  fired.mutable_deadline()->set_label("住建局 2026-10-1期调度情况报告");
   urging.mutable_payload()->PackFrom(fired);
   Deliver({urging});
   const auto cases = Cases();
   ASSERT_EQ(cases.size(), 1u);
-  EXPECT_EQ(cases[0].label(), "住建局 report for period 2026-10-1");
+  EXPECT_EQ(cases[0].label(), "住建局 2026-10-1期调度情况报告");
   ASSERT_EQ(Notices().size(), 1u);
   EXPECT_EQ(Notices()[0].text(),
-            "催办：住建局 report for period 2026-10-1 已于 2026-10-24T00:00:00+08:00 到期未办结");
+            "催办：住建局 2026-10-1期调度情况报告 已于 2026-10-24T00:00:00+08:00 到期未办结");
 }
 
 TEST_F(SupervisionWorkflowTest, CircularIsRecordedOnceAndUnknownCasesAreNamed) {
