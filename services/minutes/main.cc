@@ -1,6 +1,7 @@
 // duban-minutes: dispatch events and their minutes or assignment sheets.
 #include "common/auth.h"
 #include "common/calendar/registry_calendar.h"
+#include "common/event_sink.h"
 #include "common/log.h"
 #include "common/runtime.h"
 #include "duban/registry/v1/registry.grpc.pb.h"
@@ -40,6 +41,12 @@ int main(int argc, char** argv) {
                                     registry.get(), *drafting, load_calendar);
   Authorizer authorizer(&runtime.verifier(), &runtime.principals(), minutes::MinutesPolicies());
   minutes::MinutesServiceImpl service(&authorizer, &workflow, &runtime.pool());
+  // The scheduler tells minutes when it moves a draft deadline.
+  EventSink sink(&authorizer, &runtime.pool(), &runtime.clock(),
+                 [&workflow](sql::Connection& conn, const events::v1::Event& event) {
+                   return workflow.ApplyEvent(conn, event);
+                 });
   runtime.AddService(&service);
+  runtime.AddService(&sink);
   return runtime.Serve();
 }

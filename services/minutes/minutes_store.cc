@@ -72,6 +72,23 @@ absl::StatusOr<v1::DispatchEvent> MinutesStore::LoadEvent(sql::Connection& conn,
   return ReadBody<v1::DispatchEvent>(*rows);
 }
 
+absl::StatusOr<int64_t> MinutesStore::DraftDueRevision(sql::Connection& conn,
+                                                       const std::string& event_id) {
+  auto rows =
+      db::Query(conn, "SELECT draft_due_revision FROM dispatch_events WHERE id = ?", {event_id});
+  if (!rows->next()) {
+    return absl::NotFoundError(absl::StrCat("dispatch event ", event_id, " not found"));
+  }
+  return rows->getInt64(1);
+}
+
+absl::Status MinutesStore::MoveDraftDue(sql::Connection& conn, const v1::DispatchEvent& event,
+                                        int64_t revision) {
+  db::Execute(conn, "UPDATE dispatch_events SET body = ?, draft_due_revision = ? WHERE id = ?",
+              {Param::Blob(event.SerializeAsString()), revision, event.id()});
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<v1::DispatchEvent>> MinutesStore::ListEvents(sql::Connection& conn,
                                                                         const EventFilter& filter,
                                                                         const PageRequest& page) {
@@ -141,6 +158,12 @@ absl::Status MinutesStore::SaveDocument(sql::Connection& conn, const v1::Documen
     }
     return status;
   }
+  return absl::OkStatus();
+}
+
+absl::Status MinutesStore::UpdateDocumentBody(sql::Connection& conn, const v1::Document& document) {
+  db::Execute(conn, "UPDATE documents SET body = ? WHERE id = ?",
+              {Param::Blob(document.SerializeAsString()), document.id()});
   return absl::OkStatus();
 }
 

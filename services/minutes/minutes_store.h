@@ -46,6 +46,13 @@ class MinutesStore {
   // NOT_FOUND "dispatch event <id> not found". `for_update` locks the row.
   static absl::StatusOr<v1::DispatchEvent> LoadEvent(sql::Connection& conn,
                                                      const std::string& event_id, bool for_update);
+  // The scheduler's revision of the draft deadline the event's draft_due_at
+  // shows: 0 until a move was applied. NOT_FOUND as LoadEvent.
+  static absl::StatusOr<int64_t> DraftDueRevision(sql::Connection& conn,
+                                                  const std::string& event_id);
+  // Stores the event with a draft_due_at moved to the scheduler's `revision`.
+  static absl::Status MoveDraftDue(sql::Connection& conn, const v1::DispatchEvent& event,
+                                   int64_t revision);
   // Ordered by held_at, then id.
   static absl::StatusOr<std::vector<v1::DispatchEvent>> ListEvents(sql::Connection& conn,
                                                                    const EventFilter& filter,
@@ -56,6 +63,9 @@ class MinutesStore {
   static absl::Status SaveDocument(sql::Connection& conn, const v1::Document& document,
                                    const std::optional<DocumentNumber>& number,
                                    absl::Time created_at);
+  // Replaces the stored message of an existing document whose indexed
+  // columns (kind, state, number, revision) stay as they are.
+  static absl::Status UpdateDocumentBody(sql::Connection& conn, const v1::Document& document);
   // NOT_FOUND "document <id> not found".
   static absl::StatusOr<v1::Document> LoadDocument(sql::Connection& conn,
                                                    const std::string& document_id, bool for_update);

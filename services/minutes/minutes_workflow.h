@@ -7,6 +7,8 @@
 // Every change runs through db::RunOnce (a retried request id returns the
 // first answer) in one transaction with its audit record and its events:
 // DeadlineRegistered / DeadlineMet to the scheduler, DocumentIssued to tasks.
+// From the scheduler it applies DeadlineMoved, so that the draft due instant
+// it shows is the one the scheduler fires on.
 #ifndef DUBAN_SERVICES_MINUTES_MINUTES_WORKFLOW_H_
 #define DUBAN_SERVICES_MINUTES_MINUTES_WORKFLOW_H_
 
@@ -21,7 +23,9 @@
 #include "common/calendar/work_calendar.h"
 #include "common/clock.h"
 #include "common/db/pool.h"
+#include "duban/events/v1/events.pb.h"
 #include "duban/minutes/v1/minutes.pb.h"
+#include "duban/scheduler/v1/scheduler.pb.h"
 #include "services/minutes/draft_deadline.h"
 #include "services/minutes/registry_directory.h"
 
@@ -64,6 +68,16 @@ class MinutesWorkflow {
   absl::Status SignOffAndIssue(const Caller& caller, const v1::SignOffAndIssueRequest& request,
                                v1::SignOffAndIssueResponse* response);
 
+  // Applies one delivered event inside the caller's transaction (see
+  // db::ApplyEvents). DeadlineMoved for a draft (the scheduler moved it, e.g.
+  // after a work calendar change) sets draft_due_at of the dispatch event and
+  // of its document, if any, to the new instant, with an audit record each,
+  // unless a move of the same or a later revision was applied before: a
+  // repeated or out-of-order delivery changes nothing. A move for an event
+  // this service does not hold, and any other payload, is acknowledged and
+  // ignored. INVALID_ARGUMENT for a malformed move.
+  absl::Status ApplyEvent(sql::Connection& conn, const events::v1::Event& event);
+
   absl::StatusOr<v1::DispatchEvent> GetDispatchEvent(const Caller& caller,
                                                      const std::string& event_id);
   absl::Status ListDispatchEvents(const Caller& caller,
@@ -81,6 +95,8 @@ class MinutesWorkflow {
   absl::Status CheckUnit(const std::string& unit_id, const std::string& field);
   absl::Status CheckItemUnits(const v1::SaveDraftRequest& request);
   absl::StatusOr<DraftDeadline> DeadlineOfDraft(absl::Time held_at);
+  absl::Status ApplyDraftMoved(sql::Connection& conn, const events::v1::Event& event,
+                               const scheduler::v1::DeadlineMoved& moved);
   // The matters a supervising office leader supervises (none for anyone else).
   absl::StatusOr<std::vector<std::string>> SupervisedMatters(const Caller& caller);
 

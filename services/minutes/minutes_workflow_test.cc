@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/clock.h"
+#include "common/db/outbox.h"
 #include "common/testing/callers.h"
 #include "common/testing/test_db.h"
 #include "common/time_util.h"
@@ -501,6 +502,92 @@ TEST_F(MinutesWorkflowTest, WorkingDayDraftingCountsTheRegistrysCalendar) {
   scheduler::v1::DeadlineMet cycle;
   ASSERT_TRUE(payloads[1].UnpackTo(&cycle));
   EXPECT_EQ(cycle.subject().id(), "p-wang@2026-09");
+}
+
+// Applies `moved` as the scheduler's event `event_id` would be delivered.
+absl::Status DeliverMove(db::ConnectionPool& pool, const Clock& clock, MinutesWorkflow& workflow,
+                         const std::string& event_id, const scheduler::v1::DeadlineMoved& moved) {
+  google::protobuf::RepeatedPtrField<events::v1::Event> events;
+  events::v1::Event& event = *events.Add();
+  event.set_event_id(event_id);
+  event.set_source("scheduler");
+  event.mutable_payload()->PackFrom(moved);
+  absl::StatusOr<int> applied =
+      db::ApplyEvents(pool, clock, events, [&](sql::Connection& conn, const events::v1::Event& e) {
+        return workflow.ApplyEvent(conn, e);
+      });
+  if (!applied.ok()) return applied.status();
+  if (*applied != 1) return absl::InternalError(absl::StrCat("applied ", *applied));
+  return absl::OkStatus();
+}
+
+scheduler::v1::DeadlineMoved DraftMoved(const std::string& event_id, absl::CivilDay due_on,
+                                        int64_t revision) {
+  scheduler::v1::DeadlineMoved moved;
+  moved.mutable_subject()->set_kind(common::v1::SUBJECT_KIND_DRAFT);
+  moved.mutable_subject()->set_id(event_id);
+  *moved.mutable_deadline()->mutable_date() = ToProto(due_on);
+  *moved.mutable_due_at() = ToProto(EndOfLocalDay(due_on, *LoadZone("Asia/Shanghai")));
+  moved.set_revision(revision);
+  moved.set_reason("the work calendar changed");
+  return moved;
+}
+
+TEST_F(MinutesWorkflowTest, TheSchedulersMoveOfTheDraftDeadlineIsShownOnceAndNeverTakenBack) {
+  const absl::TimeZone zone = *LoadZone("Asia/Shanghai");
+  const v1::DispatchEvent recorded = RecordEvent();
+  v1::SaveDraftResponse saved;
+  ASSERT_TRUE(workflow_->SaveDraft(LiaisonOf("u-ns"), DraftRequest(recorded.id()), &saved).ok());
+  auto shown = [&]() -> std::pair<std::string, std::string> {
+    absl::StatusOr<v1::DispatchEvent> event = workflow_->GetDispatchEvent(Service(), recorded.id());
+    absl::StatusOr<v1::Document> document =
+        workflow_->GetDocument(Service(), saved.document().id());
+    if (!event.ok() || !document.ok()) return {"unreadable", "unreadable"};
+    return {FormatLocal(FromProto(event->draft_due_at()), zone),
+            FormatLocal(FromProto(document->draft_due_at()), zone)};
+  };
+  ASSERT_EQ(shown().first, "2026-10-16T00:00:00+08:00");
+
+  // Revision 3 arrives first; revision 2, sent before it, arrives late.
+  ASSERT_TRUE(DeliverMove(database_->pool(), clock_, *workflow_, "scheduler:7",
+                          DraftMoved(recorded.id(), absl::CivilDay(2026, 10, 19), 3))
+                  .ok());
+  EXPECT_EQ(shown(), std::make_pair(std::string("2026-10-20T00:00:00+08:00"),
+                                    std::string("2026-10-20T00:00:00+08:00")));
+  ASSERT_TRUE(DeliverMove(database_->pool(), clock_, *workflow_, "scheduler:5",
+                          DraftMoved(recorded.id(), absl::CivilDay(2026, 10, 17), 2))
+                  .ok());
+  ASSERT_TRUE(DeliverMove(database_->pool(), clock_, *workflow_, "scheduler:7",
+                          DraftMoved(recorded.id(), absl::CivilDay(2026, 10, 19), 3))
+                  .ok());
+  // A move of an event minutes does not hold is acknowledged and changes nothing.
+  ASSERT_TRUE(DeliverMove(database_->pool(), clock_, *workflow_, "scheduler:8",
+                          DraftMoved("ev-elsewhere", absl::CivilDay(2026, 10, 19), 4))
+                  .ok());
+  EXPECT_EQ(shown(), std::make_pair(std::string("2026-10-20T00:00:00+08:00"),
+                                    std::string("2026-10-20T00:00:00+08:00")));
+
+  EXPECT_EQ(Column("SELECT CONCAT(actor, ' ', action, ' ', entity_type, ' ', request_id) FROM "
+                   "audit_log WHERE action = 'minutes.DraftDeadlineMoved' ORDER BY id"),
+            (std::vector<std::string>{
+                "service:scheduler minutes.DraftDeadlineMoved dispatch_event scheduler:7",
+                "service:scheduler minutes.DraftDeadlineMoved document scheduler:7"}));
+  EXPECT_EQ(Column(absl::StrCat("SELECT draft_due_revision FROM dispatch_events WHERE id = '",
+                                recorded.id(), "'")),
+            std::vector<std::string>{"3"});
+  // Minutes sends nothing back: the scheduler already holds the new instant.
+  EXPECT_EQ(Outbox("scheduler").size(), 2u);
+}
+
+TEST_F(MinutesWorkflowTest, AMoveBeforeTheDraftExistsIsCarriedIntoTheNewDocument) {
+  const v1::DispatchEvent recorded = RecordEvent();
+  ASSERT_TRUE(DeliverMove(database_->pool(), clock_, *workflow_, "scheduler:3",
+                          DraftMoved(recorded.id(), absl::CivilDay(2026, 10, 19), 2))
+                  .ok());
+  v1::SaveDraftResponse saved;
+  ASSERT_TRUE(workflow_->SaveDraft(LiaisonOf("u-ns"), DraftRequest(recorded.id()), &saved).ok());
+  EXPECT_EQ(FormatLocal(FromProto(saved.document().draft_due_at()), *LoadZone("Asia/Shanghai")),
+            "2026-10-20T00:00:00+08:00");
 }
 
 TEST_F(MinutesWorkflowTest, WorkingDayDraftingWithoutTheCalendarIsUnavailableAndWritesNothing) {

@@ -170,6 +170,34 @@ class CutoffGeneratorStoreTest : public ::testing::Test {
     return count;
   }
 
+  // "<ordering key> <payload>" of every event for minutes, in the order sent.
+  std::vector<std::string> SentToMinutes() {
+    std::vector<std::string> sent;
+    absl::Status status = db::WithConnection(db_->pool(), [&](sql::Connection& conn) {
+      auto rows = db::Query(conn,
+                            "SELECT ordering_key, payload FROM outbox WHERE destination = "
+                            "'minutes' ORDER BY seq");
+      while (rows->next()) {
+        google::protobuf::Any any;
+        v1::DeadlineMoved moved;
+        if (!any.ParseFromString(rows->getString(2)) || !any.UnpackTo(&moved)) {
+          sent.push_back(absl::StrCat(rows->getString(1).asStdString(), " ", any.type_url()));
+          continue;
+        }
+        sent.push_back(absl::StrCat(
+            rows->getString(1).asStdString(), " ",
+            common::v1::SubjectKind_Name(moved.subject().kind()), " ", moved.subject().id(),
+            " date=", FormatDay(*FromProto(moved.deadline().date(), "")),
+            " due=", FormatLocal(FromProto(moved.due_at()), Shanghai()),
+            " was=", FormatLocal(FromProto(moved.previous_due_at()), Shanghai()),
+            " revision=", moved.revision(), " reason=", moved.reason()));
+      }
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(status.ok()) << status;
+    return sent;
+  }
+
   FakeClock clock_{Local(absl::CivilSecond(2026, 9, 25, 9, 0, 0))};
   std::unique_ptr<testing::TestDatabase> db_;
   MysqlDeadlineStore store_;
@@ -224,21 +252,19 @@ TEST_F(CutoffGeneratorStoreTest, GeneratedDeadlinesAreLabelledWithTheRegistrysNa
   ASSERT_TRUE(generator_->GenerateDue(clock_.Now()).ok());
   clock_.Set(Local(absl::CivilSecond(2026, 10, 10, 0, 0, 0)));
   ASSERT_TRUE(generator_->GenerateDue(clock_.Now()).ok());
+  EXPECT_THAT(Labels(common::v1::SUBJECT_KIND_REPORT),
+              ::testing::UnorderedElementsAre("unit-a@2026-10-1: 住建局 2026-10-1期调度情况报告",
+                                              "unit-b@2026-10-1: unit-b 2026-10-1期调度情况报告",
+                                              "unit-a@2026-10-2: 住建局 2026-10-2期调度情况报告",
+                                              "unit-b@2026-10-2: unit-b 2026-10-2期调度情况报告"));
+  EXPECT_THAT(Labels(common::v1::SUBJECT_KIND_DISPATCH_CYCLE),
+              ::testing::UnorderedElementsAre("p-leader-1@2026-09: 郑十 2026-09调度周期",
+                                              "p-leader-2@2026-09: p-leader-2 2026-09调度周期",
+                                              "p-leader-1@2026-10: 郑十 2026-10调度周期",
+                                              "p-leader-2@2026-10: p-leader-2 2026-10调度周期"));
   EXPECT_THAT(
-      Labels(common::v1::SUBJECT_KIND_REPORT),
-      ::testing::UnorderedElementsAre("unit-a@2026-10-1: 住建局 report for period 2026-10-1",
-                                      "unit-b@2026-10-1: unit-b report for period 2026-10-1",
-                                      "unit-a@2026-10-2: 住建局 report for period 2026-10-2",
-                                      "unit-b@2026-10-2: unit-b report for period 2026-10-2"));
-  EXPECT_THAT(
-      Labels(common::v1::SUBJECT_KIND_DISPATCH_CYCLE),
-      ::testing::UnorderedElementsAre("p-leader-1@2026-09: 郑十 dispatch cycle 2026-09",
-                                      "p-leader-2@2026-09: p-leader-2 dispatch cycle 2026-09",
-                                      "p-leader-1@2026-10: 郑十 dispatch cycle 2026-10",
-                                      "p-leader-2@2026-10: p-leader-2 dispatch cycle 2026-10"));
-  EXPECT_THAT(Labels(common::v1::SUBJECT_KIND_DIGEST),
-              ElementsAre("2026-10-1: office digest for period 2026-10-1",
-                          "2026-10-2: office digest for period 2026-10-2"));
+      Labels(common::v1::SUBJECT_KIND_DIGEST),
+      ElementsAre("2026-10-1: 2026-10-1期调度情况汇总", "2026-10-2: 2026-10-2期调度情况汇总"));
 }
 
 TEST_F(CutoffGeneratorStoreTest, ADraftCountedInWorkingDaysMovesWithTheCalendarUntilUrged) {
@@ -278,7 +304,14 @@ TEST_F(CutoffGeneratorStoreTest, ADraftCountedInWorkingDaysMovesWithTheCalendarU
   auto draft = keeper_->GetDeadline(Reader{true, {}}, get);
   ASSERT_TRUE(draft.ok()) << draft.status();
   EXPECT_EQ(draft->inputs().at("non_working_days_passed"), "7");
+  // Minutes hears of the move; the calendar-days draft kept its instant.
+  const std::string moved =
+      "DRAFT/ev-late SUBJECT_KIND_DRAFT ev-late date=2026-10-08 due=2026-10-09T00:00:00+08:00 "
+      "was=2026-10-02T00:00:00+08:00 revision=2 reason=the work calendar changed: due on "
+      "2026-10-08 (was 2026-10-01)";
+  EXPECT_THAT(SentToMinutes(), ElementsAre(moved));
   EXPECT_EQ(keeper_->FollowCalendar().value_or(-1), 0);
+  EXPECT_THAT(SentToMinutes(), ElementsAre(moved));
 
   // Once its urging fired, a calendar change leaves it where it is.
   clock_.Set(Local(absl::CivilSecond(2026, 10, 9, 0, 0, 0)));
@@ -288,6 +321,7 @@ TEST_F(CutoffGeneratorStoreTest, ADraftCountedInWorkingDaysMovesWithTheCalendarU
   EXPECT_THAT(
       Deadlines(common::v1::SUBJECT_KIND_DRAFT),
       ElementsAre("ev-days 2026-10-02T00:00:00+08:00", "ev-late 2026-10-09T00:00:00+08:00"));
+  EXPECT_THAT(SentToMinutes(), ElementsAre(moved));
 }
 
 TEST_F(CutoffGeneratorStoreTest, CatchesUpPeriodByPeriodAfterDowntime) {

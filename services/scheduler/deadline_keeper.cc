@@ -92,6 +92,25 @@ std::optional<absl::CivilDay> DraftDueOn(const Deadline& deadline,
   return calendar.AddWorkingDays(*day, count, skipped);
 }
 
+// The service that owns deadlines of `kind` and shows their instant itself,
+// so it hears of moves it did not ask for; empty for kinds whose owner does
+// not (items, which the calendar never moves; the scheduler's own cut-offs).
+const char* OwnerToTellOfMoves(duban::common::v1::SubjectKind kind) {
+  return kind == duban::common::v1::SUBJECT_KIND_DRAFT ? "minutes" : "";
+}
+
+// "due on 2026-10-12 (was 2026-10-09)" for a date-only deadline, the local
+// instants otherwise.
+std::string DescribeMove(const v1::DeadlineMoved& moved, absl::TimeZone zone) {
+  const absl::Time due = FromProto(moved.due_at());
+  const absl::Time was = FromProto(moved.previous_due_at());
+  if (moved.deadline().has_date()) {
+    const auto day_of = [&](absl::Time end) { return LocalDay(end - absl::Nanoseconds(1), zone); };
+    return absl::StrCat("due on ", FormatDay(day_of(due)), " (was ", FormatDay(day_of(was)), ")");
+  }
+  return absl::StrCat("due at ", FormatLocal(due, zone), " (was ", FormatLocal(was, zone), ")");
+}
+
 }  // namespace
 
 std::string SubjectKey(const Subject& subject) {
@@ -433,6 +452,8 @@ absl::StatusOr<bool> DeadlineKeeper::FollowCalendarOne(const std::string& id,
     DUBAN_ASSIGN_OR_RETURN(std::optional<StoredDeadline> after,
                            store_->LoadById(conn, d.id(), /*for_update=*/false));
     DUBAN_RETURN_IF_ERROR(
+        TellOwnerOfMove(conn, before, *after, "the work calendar changed: ", now));
+    DUBAN_RETURN_IF_ERROR(
         db::WriteAudit(conn, {.actor = kActor,
                               .at = now,
                               .action = "scheduler.FollowCalendar",
@@ -445,6 +466,23 @@ absl::StatusOr<bool> DeadlineKeeper::FollowCalendarOne(const std::string& id,
     return absl::OkStatus();
   }));
   return moved;
+}
+
+absl::Status DeadlineKeeper::TellOwnerOfMove(sql::Connection& conn, const Deadline& before,
+                                             const StoredDeadline& after, const std::string& why,
+                                             absl::Time now) {
+  const std::string owner = OwnerToTellOfMoves(after.deadline.subject().kind());
+  if (owner.empty() || FromProto(after.deadline.due_at()) == FromProto(before.due_at())) {
+    return absl::OkStatus();
+  }
+  v1::DeadlineMoved moved;
+  *moved.mutable_subject() = after.deadline.subject();
+  *moved.mutable_deadline() = after.given;
+  *moved.mutable_due_at() = after.deadline.due_at();
+  *moved.mutable_previous_due_at() = before.due_at();
+  moved.set_revision(after.deadline.revision());
+  moved.set_reason(absl::StrCat(why, DescribeMove(moved, zone_)));
+  return db::EnqueueEvent(conn, owner, SubjectKey(moved.subject()), moved, now);
 }
 
 // ---- Firing ----

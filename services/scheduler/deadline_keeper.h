@@ -65,7 +65,8 @@ class DeadlineKeeper {
   // has not fired to where the current calendar puts it (report and digest
   // cut-offs; draft deadlines counted in working days, rule
   // "draft.working_days" with inputs held_on and days; the supervision rung
-  // of every ladder), one transaction each.
+  // of every ladder), one transaction each. A draft whose instant moved is
+  // told to minutes (DeadlineMoved) in the same transaction.
   // Rungs of a kind that already fired are not scheduled again. Returns how
   // many deadlines moved.
   absl::StatusOr<int> FollowCalendar();
@@ -125,6 +126,12 @@ class DeadlineKeeper {
   // Moves one deadline to the current calendar; whether it moved.
   absl::StatusOr<bool> FollowCalendarOne(const std::string& id,
                                          const calendar::WorkCalendar& calendar);
+  // Tells the subject's owner (minutes, for a draft) that its instant moved
+  // from `before` to `after`, through the outbox in the caller's transaction
+  // (DeadlineMoved, its reason `why` followed by the move). Nothing when the
+  // instant stayed or the owner does not show it.
+  absl::Status TellOwnerOfMove(sql::Connection& conn, const duban::scheduler::v1::Deadline& before,
+                               const StoredDeadline& after, const std::string& why, absl::Time now);
 
   db::ConnectionPool* pool_;
   DeadlineStore* store_;

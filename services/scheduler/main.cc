@@ -65,7 +65,8 @@ int main(int argc, char** argv) {
                           return keeper.ApplyEvent(conn, event);
                         });
 
-  rt.Outbox({"supervision"});
+  // Rungs go to supervision; drafts the calendar moved go back to minutes.
+  rt.Outbox({"supervision", "minutes"});
   rt.AddService(&service);
   rt.AddService(&sink);
   // The test clock: the calendar is reloaded on every Settle, the periods and

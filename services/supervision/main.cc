@@ -1,6 +1,8 @@
 // duban-supervision: supervision cases, their ladder, and the circular's figures.
+#include "absl/strings/str_cat.h"
 #include "common/auth.h"
 #include "common/event_sink.h"
+#include "common/log.h"
 #include "common/runtime.h"
 #include "duban/registry/v1/registry.grpc.pb.h"
 #include "services/supervision/liaison_directory.h"
@@ -30,7 +32,13 @@ int main(int argc, char** argv) {
                         });
   runtime.AddService(&service);
   runtime.AddService(&sink);
-  // Watch streams end as soon as shutdown begins, so they never hold it up.
-  runtime.OnShutdownBegin([&workflow] { workflow.watch_hub().Shutdown(); });
+  // Watch streams end as soon as shutdown begins, so they never hold it up,
+  // not even one writing to a client that stopped reading.
+  runtime.OnShutdownBegin([&service] {
+    const supervision::SupervisionServiceImpl::WatchesEnded ended = service.EndWatches();
+    Log(LogLevel::kInfo, "watch_streams_ended",
+        {{"open", absl::StrCat(ended.open)},
+         {"cancelled_writing", absl::StrCat(ended.cancelled_writing)}});
+  });
   return runtime.Serve();
 }

@@ -96,11 +96,16 @@ grpc::Status SupervisionServiceImpl::GetFigures(grpc::ServerContext* context,
 grpc::Status SupervisionServiceImpl::Watch(grpc::ServerContext* context,
                                            const v1::WatchRequest* request,
                                            grpc::ServerWriter<v1::WatchResponse>* writer) {
-  return Handle(context, "Watch", [&](const Caller& caller) {
-    auto send = [writer](const v1::WatchEvent& event) {
+  ++open_watches_;
+  bool cancelled_writing = false;
+  const grpc::Status status = Handle(context, "Watch", [&](const Caller& caller) {
+    auto send = [&, writer, context](const v1::WatchEvent& event) {
+      if (!writers_.Begin(context)) return false;
       v1::WatchResponse response;
       *response.mutable_event() = event;
-      return writer->Write(response);
+      const bool written = writer->Write(response);
+      cancelled_writing = !writers_.End(context);
+      return written && !cancelled_writing;
     };
     // Rights follow the registry: a stream whose caller lost (or changed)
     // what they may see ends, and reconnecting is judged afresh.
@@ -117,6 +122,20 @@ grpc::Status SupervisionServiceImpl::Watch(grpc::ServerContext* context,
     };
     return workflow_->Watch(caller, *request, send, cancelled);
   });
+  --open_watches_;
+  if (cancelled_writing) {
+    return grpc::Status(grpc::StatusCode::CANCELLED,
+                        "supervision is shutting down; resume with the last resume_token");
+  }
+  return status;
+}
+
+SupervisionServiceImpl::WatchesEnded SupervisionServiceImpl::EndWatches() {
+  WatchesEnded ended;
+  ended.open = open_watches_.load();
+  workflow_->watch_hub().Shutdown();
+  ended.cancelled_writing = writers_.Stop();
+  return ended;
 }
 
 grpc::Status SupervisionServiceImpl::ListAuditRecords(grpc::ServerContext* context,

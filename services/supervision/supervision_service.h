@@ -4,6 +4,7 @@
 #ifndef DUBAN_SERVICES_SUPERVISION_SUPERVISION_SERVICE_H_
 #define DUBAN_SERVICES_SUPERVISION_SUPERVISION_SERVICE_H_
 
+#include <atomic>
 #include <functional>
 
 #include "absl/time/time.h"
@@ -13,6 +14,7 @@
 #include "duban/events/v1/events.grpc.pb.h"
 #include "duban/supervision/v1/supervision.grpc.pb.h"
 #include "services/supervision/supervision_workflow.h"
+#include "services/supervision/watch_writers.h"
 
 namespace duban::supervision {
 
@@ -41,12 +43,27 @@ class SupervisionServiceImpl final : public v1::SupervisionService::Service {
                           v1::GetFiguresResponse* response) override;
   // The resumable stream of notices, case changes and new items; ends with OK
   // when the client cancels, the workflow's WatchHub shuts down, or the
-  // caller's rights changed (a replaced liaison).
+  // caller's rights changed (a replaced liaison); with CANCELLED when
+  // EndWatches found it writing (the client resumes from its last token).
   grpc::Status Watch(grpc::ServerContext* context, const v1::WatchRequest* request,
                      grpc::ServerWriter<v1::WatchResponse>* writer) override;
   grpc::Status ListAuditRecords(grpc::ServerContext* context,
                                 const v1::ListAuditRecordsRequest* request,
                                 v1::ListAuditRecordsResponse* response) override;
+
+  struct WatchesEnded {
+    // Watch calls open when EndWatches was called.
+    int open = 0;
+    // Of those, the ones cancelled because they were writing.
+    int cancelled_writing = 0;
+  };
+  // Ends every open Watch stream, for shutdown: an idle one ends with OK at
+  // once (the workflow's WatchHub), one writing (perhaps to a client that
+  // stopped reading, which would hold the shutdown until its grace ran out)
+  // is cancelled. Streams opened afterwards end at once.
+  WatchesEnded EndWatches();
+  // How many Watch calls are writing to their clients now.
+  int WatchesWriting() const { return writers_.writing(); }
 
  private:
   grpc::Status Handle(grpc::ServerContext* context, absl::string_view method,
@@ -56,6 +73,8 @@ class SupervisionServiceImpl final : public v1::SupervisionService::Service {
   SupervisionWorkflow* workflow_;
   db::ConnectionPool* pool_;
   const absl::Duration watch_rights_check_;
+  WatchWriters writers_;
+  std::atomic<int> open_watches_{0};
 };
 
 }  // namespace duban::supervision

@@ -118,9 +118,9 @@ class WatchServiceTest : public ::testing::Test {
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr) << "cannot listen on 127.0.0.1";
     ASSERT_GT(port, 0);
-    const std::string address = absl::StrCat("127.0.0.1:", port);
+    address_ = absl::StrCat("127.0.0.1:", port);
     stub_ = v1::SupervisionService::NewStub(
-        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+        grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()));
   }
 
   void TearDown() override {
@@ -166,6 +166,7 @@ class WatchServiceTest : public ::testing::Test {
   std::unique_ptr<SupervisionServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::SupervisionService::Stub> stub_;
+  std::string address_;
 };
 
 TEST_F(WatchServiceTest, ALiaisonReceivesOnlyTheirUnitLiveAndAfterResuming) {
@@ -239,6 +240,43 @@ TEST_F(WatchServiceTest, AReplacedLiaisonsStreamEndsAndCannotReopen) {
   v1::WatchResponse response;
   EXPECT_FALSE(again->Read(&response));
   EXPECT_EQ(again->Finish().error_code(), grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(WatchServiceTest, EndingWatchesCancelsAStreamStuckWritingToAClientThatStoppedReading) {
+  ASSERT_NO_FATAL_FAILURE(Serve());
+  Deliver({Urging("scheduler:1", "i-1", "u-yj")});
+  // A client whose flow-control window takes no message: the server's first
+  // write waits for it to read, which it never does.
+  grpc::ChannelArguments stalled;
+  stalled.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 1);
+  stalled.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  auto stub = v1::SupervisionService::NewStub(
+      grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), stalled));
+  grpc::ClientContext context;
+  AttachToken(context, *MintHs256Token(kSecret, "p-group", "duban", absl::Now(), absl::Hours(1)));
+  v1::WatchRequest request;
+  request.set_resume_token("wf-0");
+  auto reader = stub->Watch(&context, request);
+  for (int i = 0; i < 2000 && service_->WatchesWriting() == 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  ASSERT_EQ(service_->WatchesWriting(), 1);
+
+  const SupervisionServiceImpl::WatchesEnded ended = service_->EndWatches();
+  EXPECT_EQ(ended.open, 1);
+  EXPECT_EQ(ended.cancelled_writing, 1);
+  EXPECT_EQ(service_->WatchesWriting(), 0);
+  // A stream opened afterwards ends at once, with OK and nothing written.
+  grpc::ClientContext later_context;
+  auto later = Open(later_context, "p-group", "wf-0");
+  v1::WatchResponse response;
+  EXPECT_FALSE(later->Read(&response));
+  EXPECT_TRUE(later->Finish().ok());
+  // Had the write held on, the server would cancel it only when this grace
+  // ran out, and the client would see UNAVAILABLE ("Cancelling all calls").
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(60)));
+  EXPECT_FALSE(reader->Read(&response));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
 }
 
 }  // namespace
