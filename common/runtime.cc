@@ -147,6 +147,10 @@ constexpr absl::Duration kPollerWait = absl::Milliseconds(200);
 // How often, in real time, the background pruner asks whether a retention
 // pass is due on the service's clock (passes are hourly on that clock).
 constexpr absl::Duration kRetentionPoll = absl::Seconds(30);
+// What /metrics says of the gauges that follow the database check and health.
+constexpr char kDatabaseUpHelp[] =
+    "1 when the last database check (--health_db_check) succeeded, 0 when it failed.";
+constexpr char kServingHelp[] = "1 while gRPC health reports SERVING.";
 // The tables retention prunes, as the pruned-rows counter labels them.
 constexpr const char* kRetentionTables[] = {"outbox", "request_log", "applied_events"};
 
@@ -560,6 +564,12 @@ struct Runtime::Impl {
   std::thread retention_loop;
   absl::Notification retention_stop;
 
+  // duban_database_up: the last database check's outcome (1 from the start,
+  // whose migrations reached the database); duban_serving: 1 while health
+  // reports SERVING. Set by SetHealth and CheckDatabaseHealth.
+  prometheus::Gauge* database_up = nullptr;
+  prometheus::Gauge* serving = nullptr;
+
   // The database health check: its thread, and whether shutdown has begun
   // (after which it changes no status).
   std::thread db_check;
@@ -695,7 +705,8 @@ absl::Status Runtime::Init(const std::vector<db::Migration>& migrations) {
   DUBAN_ASSIGN_OR_RETURN(zone_, LoadZone(config_.time_zone));
 
   DUBAN_RETURN_IF_ERROR(db::WaitForDatabase(config_.db, config_.db_wait));
-  pool_ = std::make_unique<db::ConnectionPool>(config_.db);
+  // Bookkeeping rows written through the pool are stamped on the service's clock.
+  pool_ = std::make_unique<db::ConnectionPool>(config_.db, clock_.get());
   DUBAN_RETURN_IF_ERROR(db::Migrate(*pool_, config_.service, migrations));
   Log(LogLevel::kInfo, "migrated",
       {{"db_name", config_.db.database}, {"migrations", absl::StrCat(migrations.size())}});
@@ -726,6 +737,9 @@ absl::Status Runtime::OpenClock() {
 absl::Status Runtime::StartMetrics() {
   metrics_ = std::make_shared<prometheus::Registry>();
   impl_->grpc_metrics = std::make_unique<GrpcServerMetrics>(*metrics_);
+  impl_->database_up = &DeclareGauge(*metrics_, "duban_database_up", kDatabaseUpHelp).Add({});
+  impl_->database_up->Set(1);
+  impl_->serving = &DeclareGauge(*metrics_, "duban_serving", kServingHelp).Add({});
   if (config_.metrics_port < 0) return absl::OkStatus();
   const std::string address = HostPort(config_.listen_host, config_.metrics_port);
   try {
@@ -903,8 +917,7 @@ int Runtime::Serve() {
   }
 
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
-  health->SetServingStatus("", true);
-  for (const std::string& name : service_names) health->SetServingStatus(name, true);
+  SetHealth(health, service_names, true);
   if (impl_->relay != nullptr) impl_->relay->Start();
   for (auto& [start, stop] : impl_->background) start();
   if (config_.retention > absl::ZeroDuration()) {
@@ -922,6 +935,7 @@ int Runtime::Serve() {
   WaitForShutdownSignal();
 
   StopDatabaseHealthCheck();
+  impl_->serving->Set(0);
   health->SetServingStatus(false);
   impl_->serving_port.store(0);
   Log(LogLevel::kInfo, "stopping",
@@ -983,6 +997,14 @@ void Runtime::WaitForShutdownSignal() {
   RemoveShutdownHandlers();
 }
 
+void Runtime::SetHealth(grpc::HealthCheckServiceInterface* health,
+                        const std::vector<std::string>& service_names, bool serving) {
+  // The gauge first: a client that sees the new status and then scrapes finds it.
+  impl_->serving->Set(serving ? 1 : 0);
+  health->SetServingStatus("", serving);
+  for (const std::string& name : service_names) health->SetServingStatus(name, serving);
+}
+
 void Runtime::CheckDatabaseHealth(grpc::HealthCheckServiceInterface* health,
                                   const std::vector<std::string>& service_names) {
   bool reachable = true;  // Serve declared the service healthy.
@@ -1000,12 +1022,12 @@ void Runtime::CheckDatabaseHealth(grpc::HealthCheckServiceInterface* health,
     const absl::Status ping = pool_->Ping();
     // Every connection busy says nothing about the server: keep the status.
     if (ping.code() == absl::StatusCode::kResourceExhausted) continue;
+    impl_->database_up->Set(ping.ok() ? 1 : 0);
     if (ping.ok() == reachable) continue;
     absl::MutexLock lock(&impl_->db_check_mu);
     if (impl_->shutting_down) return;
     reachable = ping.ok();
-    health->SetServingStatus("", reachable);
-    for (const std::string& name : service_names) health->SetServingStatus(name, reachable);
+    SetHealth(health, service_names, reachable);
     if (reachable) {
       Log(LogLevel::kInfo, "database_reachable", {{"health", "SERVING"}});
     } else {

@@ -147,14 +147,18 @@ class Runtime {
   // Builds and runs the server until SIGTERM or SIGINT, then shuts down
   // gracefully. While serving, health (of the server and of each service)
   // follows the database: NOT_SERVING while a ping every health_db_check
-  // fails, SERVING again once one succeeds. Rows older than the retention
-  // are pruned at once and then hourly on the service's clock (with a test
-  // clock, also by Settle); each pass that deleted rows is logged
-  // ("retention_pruned") and counted in duban_retention_pruned_rows_total,
-  // by table. At shutdown: health NOT_SERVING for good, the OnShutdownBegin
-  // hooks run, for shutdown_drain calls are still accepted, then in-flight
-  // calls finish (up to shutdown_grace), background loops stop. Returns the
-  // exit code.
+  // fails, SERVING again once one succeeds. Every service exports
+  // duban_database_up (the last ping's outcome: 1 succeeded, 0 failed; 1
+  // until the first ping, the start-up migrations having reached the
+  // database, and for good when health_db_check is zero) and duban_serving
+  // (1 while health reports SERVING, 0 before and from shutdown on). Rows
+  // older than the retention are pruned at once and then hourly on the
+  // service's clock (with a test clock, also by Settle); each pass that
+  // deleted rows is logged ("retention_pruned") and counted in
+  // duban_retention_pruned_rows_total, by table. At shutdown: health
+  // NOT_SERVING for good, the OnShutdownBegin hooks run, for shutdown_drain
+  // calls are still accepted, then in-flight calls finish (up to
+  // shutdown_grace), background loops stop. Returns the exit code.
   int Serve();
 
   // Asks a running Serve() to shut down as SIGTERM would. Thread-safe; for
@@ -180,8 +184,12 @@ class Runtime {
   std::unique_ptr<grpc::Server> BuildServer(grpc::Service* test_clock,
                                             std::vector<std::string>* service_names, int* port);
   void WaitForShutdownSignal();
+  // Sets the health of "" and of `service_names`, and duban_serving.
+  void SetHealth(grpc::HealthCheckServiceInterface* health,
+                 const std::vector<std::string>& service_names, bool serving);
   // Pings the database every health_db_check until StopDatabaseHealthCheck,
-  // setting `health` of "" and of `service_names` on each change.
+  // setting `health` of "" and of `service_names` on each change and
+  // duban_database_up after each ping.
   void CheckDatabaseHealth(grpc::HealthCheckServiceInterface* health,
                            const std::vector<std::string>& service_names);
   // Ends the check; once this returns, the check changes no status again.

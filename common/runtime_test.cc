@@ -14,16 +14,22 @@
 #include <grpcpp/impl/codegen/sync_stream.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/flags/reflection.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/clock.h"
@@ -40,8 +46,9 @@ using grpc::health::v1::HealthCheckResponse;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// Each test has its own ports (slots 0..7 and 9: 20151..20158 and 20160, metrics
-// 9151..9158 and 9160), so tests run in parallel (ctest -j) do not collide.
+// Each test has its own ports (slots 0..7, 9 and 10: 20151..20158, 20160 and
+// 20161, metrics 9151..9158, 9160 and 9161), so tests run in parallel (ctest -j)
+// do not collide.
 constexpr int kFirstPort = 20151;
 constexpr int kFirstMetricsPort = 9151;
 // Peers nobody listens on, inside this test's port range (slot 8).
@@ -88,6 +95,131 @@ std::string HttpGet(int port, const std::string& path) {
   close(fd);
   return response;
 }
+
+// The test server as a database that can go away: forwards connections from
+// a loopback TCP port (kernel-picked) to the server's socket. Cut() drops the
+// connections it forwards and closes new ones at once; Restore() forwards
+// again. Thread-safe.
+class DatabaseProxy {
+ public:
+  explicit DatabaseProxy(std::string server_socket) : server_socket_(std::move(server_socket)) {}
+
+  ~DatabaseProxy() {
+    if (listener_ >= 0) shutdown(listener_, SHUT_RDWR);  // Ends the accept loop.
+    if (acceptor_.joinable()) acceptor_.join();
+    Cut();  // Ends every pump.
+    std::vector<std::thread> pumps;
+    {
+      absl::MutexLock lock(&mu_);
+      pumps.swap(pumps_);
+    }
+    for (std::thread& pump : pumps) pump.join();
+    if (listener_ >= 0) close(listener_);
+  }
+
+  // Listens on 127.0.0.1 and starts forwarding. False when it cannot listen.
+  bool Start() {
+    listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (listener_ < 0 || bind(listener_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+        listen(listener_, 16) != 0 ||
+        getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      return false;
+    }
+    port_ = ntohs(address.sin_port);
+    acceptor_ = std::thread([this] { Accept(); });
+    return true;
+  }
+
+  int port() const { return port_; }
+
+  void Cut() {
+    absl::MutexLock lock(&mu_);
+    cut_ = true;
+    for (const int fd : forwarded_) shutdown(fd, SHUT_RDWR);
+  }
+
+  void Restore() {
+    absl::MutexLock lock(&mu_);
+    cut_ = false;
+  }
+
+ private:
+  void Accept() {
+    while (true) {
+      const int client = accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (client < 0) {
+        if (errno == EINTR || errno == ECONNABORTED) continue;
+        return;  // The listener was shut down.
+      }
+      const int server = ConnectToServer();
+      absl::MutexLock lock(&mu_);
+      if (cut_ || server < 0) {
+        close(client);
+        if (server >= 0) close(server);
+        continue;
+      }
+      forwarded_.insert(forwarded_.end(), {client, server});
+      pumps_.emplace_back([this, client, server] { Pump(client, server); });
+    }
+  }
+
+  int ConnectToServer() const {
+    const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    server_socket_.copy(address.sun_path, sizeof address.sun_path - 1);
+    if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+      return fd;
+    }
+    if (fd >= 0) close(fd);
+    return -1;
+  }
+
+  // Copies bytes both ways until either side closes or Cut shuts them down.
+  void Pump(int client, int server) {
+    pollfd fds[2] = {{client, POLLIN, 0}, {server, POLLIN, 0}};
+    char buffer[16384];
+    bool open = true;
+    while (open && poll(fds, 2, -1) > 0) {
+      for (int i = 0; i < 2 && open; ++i) {
+        if (fds[i].revents == 0) continue;
+        const ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
+        open = n > 0 && WriteAll(fds[1 - i].fd, buffer, static_cast<size_t>(n));
+      }
+    }
+    absl::MutexLock lock(&mu_);
+    forwarded_.erase(std::remove_if(forwarded_.begin(), forwarded_.end(),
+                                    [&](int fd) { return fd == client || fd == server; }),
+                     forwarded_.end());
+    close(client);
+    close(server);
+  }
+
+  static bool WriteAll(int fd, const char* data, size_t size) {
+    while (size > 0) {
+      const ssize_t n = write(fd, data, size);
+      if (n <= 0) return false;
+      data += n;
+      size -= static_cast<size_t>(n);
+    }
+    return true;
+  }
+
+  const std::string server_socket_;
+  int listener_ = -1;
+  int port_ = 0;
+  std::thread acceptor_;
+  // Started by the accept loop, joined by the destructor once it has ended.
+  std::vector<std::thread> pumps_ ABSL_GUARDED_BY(mu_);
+  absl::Mutex mu_;
+  bool cut_ ABSL_GUARDED_BY(mu_) = false;
+  // Both ends of every connection being forwarded.
+  std::vector<int> forwarded_ ABSL_GUARDED_BY(mu_);
+};
 
 class RuntimeTest : public ::testing::Test {
  protected:
@@ -185,6 +317,8 @@ class RuntimeTest : public ::testing::Test {
   int port_ = 0;
   int metrics_port_ = 0;
   std::unique_ptr<testing::TestDatabase> db_;
+  // Set by tests whose database goes away; outlives the runtime.
+  std::unique_ptr<DatabaseProxy> proxy_;
   std::string dir_;
   FakeSink sink_;
   std::unique_ptr<Runtime> runtime_;
@@ -219,6 +353,8 @@ TEST_F(RuntimeTest, MetricsShowHandledCallsProcessAndOutbox) {
   EXPECT_THAT(metrics, HasSubstr("process_resident_memory_bytes "));
   EXPECT_THAT(metrics, HasSubstr("duban_outbox_backlog_events 0"));
   EXPECT_THAT(metrics, HasSubstr("duban_outbox_oldest_age_seconds 0"));
+  EXPECT_THAT(metrics, HasSubstr("\n# TYPE duban_database_up gauge\nduban_database_up 1\n"));
+  EXPECT_THAT(metrics, HasSubstr("\n# TYPE duban_serving gauge\nduban_serving 1\n"));
 }
 
 TEST_F(RuntimeTest, SettleRunsTheWorkAndReportsTheTestClock) {
@@ -267,10 +403,11 @@ TEST_F(RuntimeTest, SettlePrunesRowsOlderThanTheRetentionAndCountsThemByTable) {
       "VALUES (901, 'minutes', 'k', '', '2026-08-01 00:00:00', '2026-08-01 00:00:01'), "
       "(902, 'minutes', 'k', '', '2026-08-01 00:00:00', NULL), "
       "(903, 'minutes', 'k', '', '2026-09-20 00:00:00', '2026-09-20 00:00:01')"));
-  ASSERT_NO_FATAL_FAILURE(Execute(*db_,
-                                  "INSERT INTO request_log VALUES "
-                                  "('old', 'm', '', '', '2026-08-01 00:00:00'), "
-                                  "('new', 'm', '', '', '2026-09-20 00:00:00')"));
+  ASSERT_NO_FATAL_FAILURE(Execute(
+      *db_,
+      "INSERT INTO request_log (caller, request_id, method, request, response, created_at) VALUES "
+      "('p-1', 'old', 'm', '', '', '2026-08-01 00:00:00'), "
+      "('p-1', 'new', 'm', '', '', '2026-09-20 00:00:00')"));
   ASSERT_NO_FATAL_FAILURE(Execute(*db_,
                                   "INSERT INTO applied_events VALUES "
                                   "('x:1', '2026-08-01 00:00:00'), ('x:2', '2026-08-02 00:00:00'), "
@@ -432,6 +569,49 @@ TEST_F(RuntimeTest, TheDatabaseCheckKeepsHealthServingAndLeavesShutdownNotServin
   EXPECT_THAT(later, ::testing::Each("NOT_SERVING"));
   serve_thread_.join();
   EXPECT_EQ(exit_code_, 0);
+}
+
+TEST_F(RuntimeTest, DatabaseUpAndServingGaugesFollowTheDatabaseCheck) {
+  proxy_ = std::make_unique<DatabaseProxy>(db_->options().socket);
+  ASSERT_TRUE(proxy_->Start());
+  ASSERT_NO_FATAL_FAILURE(
+      StartServing(10, {"--health_db_check=20ms", "--db_socket=", "--db_host=127.0.0.1",
+                        absl::StrCat("--db_port=", proxy_->port())}));
+  auto health = grpc::health::v1::Health::NewStub(channel_);
+  grpc::ClientContext watch_context;
+  watch_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  HealthCheckRequest watch_request;
+  auto watch = health->Watch(&watch_context, watch_request);
+  HealthCheckResponse update;
+  ASSERT_TRUE(watch->Read(&update));
+  ASSERT_EQ(update.status(), HealthCheckResponse::SERVING);
+  std::string metrics = HttpGet(metrics_port_, "/metrics");
+  EXPECT_THAT(metrics, HasSubstr("\nduban_database_up 1\n"));
+  EXPECT_THAT(metrics, HasSubstr("\nduban_serving 1\n"));
+
+  proxy_->Cut();
+  ASSERT_TRUE(watch->Read(&update));
+  ASSERT_EQ(update.status(), HealthCheckResponse::NOT_SERVING);
+  metrics = HttpGet(metrics_port_, "/metrics");
+  EXPECT_THAT(metrics, HasSubstr("\nduban_database_up 0\n"));
+  EXPECT_THAT(metrics, HasSubstr("\nduban_serving 0\n"));
+  // What is read from the database at scrape time is left out, so these are
+  // what tells the outage apart.
+  EXPECT_THAT(metrics, ::testing::Not(HasSubstr("duban_outbox_backlog_events")));
+
+  proxy_->Restore();
+  ASSERT_TRUE(watch->Read(&update));
+  ASSERT_EQ(update.status(), HealthCheckResponse::SERVING);
+  metrics = HttpGet(metrics_port_, "/metrics");
+  EXPECT_THAT(metrics, HasSubstr("\nduban_database_up 1\n"));
+  EXPECT_THAT(metrics, HasSubstr("\nduban_serving 1\n"));
+  watch_context.TryCancel();
+  watch->Finish().IgnoreError();
+
+  runtime_->RequestShutdown();
+  serve_thread_.join();
+  metrics = HttpGet(metrics_port_, "/metrics");
+  EXPECT_THAT(metrics, HasSubstr("\nduban_serving 0\n"));
 }
 
 TEST_F(RuntimeTest, TheDatabaseCheckIntervalComesFromTheEnvironmentAndMustNotBeNegative) {

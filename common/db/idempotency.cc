@@ -9,13 +9,14 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "common/clock.h"
 #include "common/status.h"
 
 namespace duban::db {
 namespace {
 
 constexpr size_t kMaxRequestIdBytes = 128;
+// The request log's caller column (common/db/migrate.cc) holds this many.
+constexpr size_t kMaxCallerBytes = 255;
 constexpr int kDuplicateKey = 1062;  // ER_DUP_ENTRY
 
 // The same message always gives the same bytes (map fields in key order).
@@ -49,19 +50,25 @@ struct RecordedRequest {
   std::string response;
 };
 
-// Claims `request_id` with a row whose response is filled in by Finish. A
-// concurrent claim of the same id waits for this transaction and then finds
-// the id taken, so the body runs once. False when the id was recorded before.
-bool Claim(sql::Connection& conn, const std::string& request_id, const std::string& method,
-           const std::string& request) {
+// One caller's request id: the request log's key.
+struct RequestKey {
+  const std::string& caller;
+  const std::string& request_id;
+};
+
+// Claims the key with a row whose response is filled in by Finish. A
+// concurrent claim of the same key waits for this transaction and then finds
+// it taken, so the body runs once. False when the key was recorded before.
+bool Claim(sql::Connection& conn, const RequestKey& key, const std::string& method,
+           const std::string& request, absl::Time now) {
   std::unique_ptr<sql::PreparedStatement> stmt(conn.prepareStatement(
-      "INSERT INTO request_log (request_id, method, request, response, created_at) "
-      "VALUES (?, ?, ?, '', ?)"));
-  stmt->setString(1, request_id);
-  stmt->setString(2, method);
-  stmt->setString(3, request);
-  // When the id was first seen: operational metadata for pruning, not domain time.
-  stmt->setString(4, ToSqlTime(SystemClock::Get()->Now()));
+      "INSERT INTO request_log (caller, request_id, method, request, response, created_at) "
+      "VALUES (?, ?, ?, ?, '', ?)"));
+  stmt->setString(1, key.caller);
+  stmt->setString(2, key.request_id);
+  stmt->setString(3, method);
+  stmt->setString(4, request);
+  stmt->setString(5, ToSqlTime(now));
   try {
     stmt->executeUpdate();
     return true;
@@ -71,20 +78,23 @@ bool Claim(sql::Connection& conn, const std::string& request_id, const std::stri
   }
 }
 
-RecordedRequest ReadRecorded(sql::Connection& conn, const std::string& request_id) {
-  std::unique_ptr<sql::PreparedStatement> stmt(conn.prepareStatement(
-      "SELECT method, request, response FROM request_log WHERE request_id = ? FOR UPDATE"));
-  stmt->setString(1, request_id);
+RecordedRequest ReadRecorded(sql::Connection& conn, const RequestKey& key) {
+  std::unique_ptr<sql::PreparedStatement> stmt(
+      conn.prepareStatement("SELECT method, request, response FROM request_log "
+                            "WHERE caller = ? AND request_id = ? FOR UPDATE"));
+  stmt->setString(1, key.caller);
+  stmt->setString(2, key.request_id);
   std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());
   if (!rs->next()) throw sql::SQLException("request_log row vanished", "HY000", 0);
   return RecordedRequest{rs->getString(1), rs->getString(2), rs->getString(3)};
 }
 
-void Finish(sql::Connection& conn, const std::string& request_id, const std::string& response) {
-  std::unique_ptr<sql::PreparedStatement> stmt(
-      conn.prepareStatement("UPDATE request_log SET response = ? WHERE request_id = ?"));
+void Finish(sql::Connection& conn, const RequestKey& key, const std::string& response) {
+  std::unique_ptr<sql::PreparedStatement> stmt(conn.prepareStatement(
+      "UPDATE request_log SET response = ? WHERE caller = ? AND request_id = ?"));
   stmt->setString(1, response);
-  stmt->setString(2, request_id);
+  stmt->setString(2, key.caller);
+  stmt->setString(3, key.request_id);
   stmt->executeUpdate();
 }
 
@@ -109,18 +119,25 @@ absl::Status RunOnce(ConnectionPool& pool, const std::string& method, const std:
                      google::protobuf::Message* response,
                      const std::function<absl::Status(sql::Connection&)>& body) {
   DUBAN_RETURN_IF_ERROR(CheckRequestId(request_id));
-  // The caller is part of what is compared: replaying another caller's request
-  // id never hands out that caller's answer.
+  if (caller.size() > kMaxCallerBytes) {
+    // Cut short, it could be another caller's.
+    return absl::InvalidArgumentError(
+        absl::StrCat("caller: the token's subject is longer than ", kMaxCallerBytes, " bytes"));
+  }
+  const RequestKey key{caller, request_id};
+  // The stored request starts with the caller, as it did before the caller
+  // was part of the key: rows recorded then are compared, and re-keyed by
+  // common/db/migrate.cc, the same way as new ones.
   const std::string request_bytes =
       absl::StrCat(caller, std::string(1, '\0'), SerializeDeterministically(request));
 
   return InTransaction(pool, [&](sql::Connection& conn) -> absl::Status {
-    if (!Claim(conn, request_id, method, request_bytes)) {
-      return Replay(ReadRecorded(conn, request_id), method, request_id, request_bytes, response);
+    if (!Claim(conn, key, method, request_bytes, pool.clock().Now())) {
+      return Replay(ReadRecorded(conn, key), method, request_id, request_bytes, response);
     }
     response->Clear();
     DUBAN_RETURN_IF_ERROR(body(conn));
-    Finish(conn, request_id, SerializeDeterministically(*response));
+    Finish(conn, key, SerializeDeterministically(*response));
     return absl::OkStatus();
   });
 }

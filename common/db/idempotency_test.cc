@@ -1,6 +1,7 @@
 // Request ids: a retry returns the first answer, against a real MariaDB server.
 #include "common/db/idempotency.h"
 
+#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 #include <google/protobuf/wrappers.pb.h>
@@ -12,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/db/migrate.h"
 #include "common/testing/test_db.h"
 
@@ -23,6 +25,21 @@ using google::protobuf::StringValue;
 
 constexpr char kMethod[] = "/duban.tasks.v1.TasksService/AddNote";
 
+const Migration kCounterTable{1, "0001_counter",
+                              "CREATE TABLE counter (id INT PRIMARY KEY, n INT NOT NULL);\n"
+                              "INSERT INTO counter VALUES (1, 0);\n"};
+
+// The request log as databases made before it was keyed by caller hold it.
+constexpr char kRequestLogKeyedByIdAlone[] = R"sql(CREATE TABLE request_log (
+  request_id VARBINARY(128) NOT NULL,
+  method VARCHAR(200) NOT NULL,
+  request MEDIUMBLOB NOT NULL,
+  response MEDIUMBLOB NOT NULL,
+  created_at DATETIME(6) NOT NULL,
+  PRIMARY KEY (request_id),
+  KEY request_log_created (created_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql";
+
 StringValue Request(const std::string& text) {
   StringValue request;
   request.set_value(text);
@@ -32,10 +49,7 @@ StringValue Request(const std::string& text) {
 class IdempotencyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = testing::TestDatabase::CreateMigrated(
-        "tasks", {{1, "0001_counter",
-                   "CREATE TABLE counter (id INT PRIMARY KEY, n INT NOT NULL);\n"
-                   "INSERT INTO counter VALUES (1, 0);\n"}});
+    auto db = testing::TestDatabase::CreateMigrated("tasks", {kCounterTable});
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
   }
@@ -70,6 +84,28 @@ class IdempotencyTest : public ::testing::Test {
     return n;
   }
 
+  void Execute(const std::string& statement) {
+    EXPECT_TRUE(WithConnection(db_->pool(),
+                               [&](sql::Connection& conn) {
+                                 std::unique_ptr<sql::Statement> stmt(conn.createStatement());
+                                 stmt->execute(statement);
+                                 return absl::OkStatus();
+                               })
+                    .ok())
+        << statement;
+  }
+
+  std::vector<std::string> Column(const std::string& query) {
+    std::vector<std::string> values;
+    EXPECT_TRUE(WithConnection(db_->pool(), [&](sql::Connection& conn) {
+                  std::unique_ptr<sql::Statement> stmt(conn.createStatement());
+                  std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery(query));
+                  while (rs->next()) values.push_back(rs->getString(1));
+                  return absl::OkStatus();
+                }).ok());
+    return values;
+  }
+
   std::unique_ptr<testing::TestDatabase> db_;
   std::atomic<int> executions_{0};
 };
@@ -94,7 +130,7 @@ TEST_F(IdempotencyTest, DistinctIdsRunEachTimeAndIdsAreCaseSensitive) {
   EXPECT_EQ(Counter(), 2);
 }
 
-TEST_F(IdempotencyTest, TheSameIdWithADifferentRequestIsInvalidArgument) {
+TEST_F(IdempotencyTest, TheSameCallersIdWithADifferentRequestOrMethodIsInvalidArgument) {
   Int64Value response;
   ASSERT_TRUE(Increment(kMethod, "req-1", Request("note"), &response).ok());
 
@@ -106,14 +142,81 @@ TEST_F(IdempotencyTest, TheSameIdWithADifferentRequestIsInvalidArgument) {
   EXPECT_EQ(Counter(), 1);
 }
 
-TEST_F(IdempotencyTest, AnotherCallersRequestIdIsRefusedNotReplayed) {
-  Int64Value response;
-  ASSERT_TRUE(Increment(kMethod, "req-1", Request("note"), &response, "p-owner").ok());
-  Int64Value replayed;
+TEST_F(IdempotencyTest, TwoCallersSameIdAreIndependentRequests) {
+  Int64Value owner, other;
+  ASSERT_TRUE(Increment(kMethod, "r-1", Request("note"), &owner, "p-owner").ok());
+  ASSERT_TRUE(Increment(kMethod, "r-1", Request("note"), &other, "p-other").ok());
+  EXPECT_EQ(owner.value(), 1);
+  EXPECT_EQ(other.value(), 2);
+
+  // Each caller's retry returns that caller's own first answer.
+  Int64Value owner_retry, other_retry;
+  ASSERT_TRUE(Increment(kMethod, "r-1", Request("note"), &owner_retry, "p-owner").ok());
+  ASSERT_TRUE(Increment(kMethod, "r-1", Request("note"), &other_retry, "p-other").ok());
+  EXPECT_EQ(owner_retry.value(), 1);
+  EXPECT_EQ(other_retry.value(), 2);
+  EXPECT_EQ(executions_, 2);
+  EXPECT_EQ(Counter(), 2);
+}
+
+TEST_F(IdempotencyTest, AnotherCallersDifferentRequestUnderTheSameIdRunsAsItsOwn) {
+  Int64Value owner, other;
+  ASSERT_TRUE(Increment(kMethod, "r-x1", Request("note"), &owner, "p-owner").ok());
+  ASSERT_TRUE(Increment("/duban.tasks.v1.TasksService/Close", "r-x1", Request("other note"), &other,
+                        "p-other")
+                  .ok());
+  EXPECT_EQ(owner.value(), 1);
+  EXPECT_EQ(other.value(), 2);
   EXPECT_EQ(
-      Increment(kMethod, "req-1", Request("note"), &replayed, "p-other"),
-      absl::InvalidArgumentError("request_id: 'req-1' was already used for a different request"));
-  EXPECT_EQ(replayed.value(), 0) << "nothing of the first answer is handed out";
+      Increment(kMethod, "r-x1", Request("other note"), &owner, "p-owner"),
+      absl::InvalidArgumentError("request_id: 'r-x1' was already used for a different request"));
+  EXPECT_EQ(Counter(), 2);
+}
+
+TEST_F(IdempotencyTest, TheRequestIsStampedWithThePoolsClock) {
+  FakeClock clock(absl::FromUnixMicros(1790816400123456));  // 2026-10-01 01:00:00.123456 UTC.
+  ConnectionPool pool(db_->options(), &clock);
+  Int64Value response;
+  ASSERT_TRUE(
+      RunOnce(pool, kMethod, "r-1", "p-clerk", Request("note"), &response, [](sql::Connection&) {
+        return absl::OkStatus();
+      }).ok());
+  EXPECT_EQ(Column("SELECT created_at FROM request_log"),
+            std::vector<std::string>{"2026-10-01 01:00:00.123456"});
+}
+
+TEST_F(IdempotencyTest, ADatabaseKeyedByRequestIdAloneIsRekeyedAndItsRetriesReplay) {
+  // As an older binary left it: p-owner's "r-1" was answered 41.
+  Execute("DROP TABLE request_log");
+  Execute(kRequestLogKeyedByIdAlone);
+  Int64Value recorded;
+  recorded.set_value(41);
+  ASSERT_TRUE(WithConnection(db_->pool(), [&](sql::Connection& conn) {
+                std::unique_ptr<sql::PreparedStatement> stmt(conn.prepareStatement(
+                    "INSERT INTO request_log VALUES ('r-1', ?, ?, ?, '2026-09-30 08:00:00')"));
+                stmt->setString(1, kMethod);
+                stmt->setString(2,
+                                std::string("p-owner\0", 8) + Request("note").SerializeAsString());
+                stmt->setString(3, recorded.SerializeAsString());
+                stmt->executeUpdate();
+                return absl::OkStatus();
+              }).ok());
+
+  ASSERT_TRUE(Migrate(db_->pool(), "tasks", {kCounterTable}).ok());
+  EXPECT_EQ(Column("SELECT CONCAT(caller, ' ', request_id, ' ', created_at) FROM request_log"),
+            std::vector<std::string>{"p-owner r-1 2026-09-30 08:00:00.000000"});
+
+  Int64Value retried;
+  ASSERT_TRUE(Increment(kMethod, "r-1", Request("note"), &retried, "p-owner").ok());
+  EXPECT_EQ(retried.value(), 41);
+  EXPECT_EQ(executions_, 0);
+  Int64Value other;
+  ASSERT_TRUE(Increment(kMethod, "r-1", Request("note"), &other, "p-other").ok());
+  EXPECT_EQ(other.value(), 1);
+  EXPECT_EQ(
+      Increment(kMethod, "r-1", Request("other note"), &retried, "p-owner"),
+      absl::InvalidArgumentError("request_id: 'r-1' was already used for a different request"));
+  EXPECT_EQ(executions_, 1);
   EXPECT_EQ(Counter(), 1);
 }
 
@@ -140,6 +243,14 @@ TEST_F(IdempotencyTest, MissingOrOverlongIdsAreInvalidArgument) {
   EXPECT_EQ(Increment(kMethod, std::string(129, 'x'), Request("note"), &response),
             absl::InvalidArgumentError("request_id: longer than 128 bytes"));
   EXPECT_TRUE(Increment(kMethod, std::string(128, 'x'), Request("note"), &response).ok());
+  EXPECT_EQ(executions_, 1);
+}
+
+TEST_F(IdempotencyTest, ACallerLongerThanTheRequestLogHoldsIsInvalidArgument) {
+  Int64Value response;
+  EXPECT_EQ(Increment(kMethod, "r-1", Request("note"), &response, std::string(256, 'p')),
+            absl::InvalidArgumentError("caller: the token's subject is longer than 255 bytes"));
+  EXPECT_TRUE(Increment(kMethod, "r-1", Request("note"), &response, std::string(255, 'p')).ok());
   EXPECT_EQ(executions_, 1);
 }
 

@@ -36,12 +36,13 @@ constexpr const char* kCommonTables[] = {
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci)sql",
 
     R"sql(CREATE TABLE IF NOT EXISTS request_log (
+  caller VARBINARY(255) NOT NULL DEFAULT '',
   request_id VARBINARY(128) NOT NULL,
   method VARCHAR(200) NOT NULL,
   request MEDIUMBLOB NOT NULL,
   response MEDIUMBLOB NOT NULL,
   created_at DATETIME(6) NOT NULL,
-  PRIMARY KEY (request_id),
+  PRIMARY KEY (caller, request_id),
   KEY request_log_created (created_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql",
 
@@ -112,6 +113,58 @@ void EnsureCommonIndexes(sql::Connection& conn) {
     stmt->execute(absl::StrCat("ALTER TABLE ", index.table, " ADD INDEX ", index.name, " (",
                                index.columns, ")"));
     Log(LogLevel::kInfo, "index_added", {{"table", index.table}, {"index", index.name}});
+  }
+}
+
+// The request log is keyed by caller and request id (common/db/idempotency.h).
+// A database made when it was keyed by the request id alone is re-keyed in
+// place at its next start, its rows kept. Each row's request starts with its
+// caller and a NUL byte (as RunOnce has always written it since requests were
+// bound to callers), which is where the caller column is filled from. The
+// column's default '' is what a replica of an older binary, still running
+// during a rolling upgrade, writes; the next start fills those rows in too.
+constexpr char kRequestLogKey[] = "caller,request_id";
+constexpr char kAddRequestLogCaller[] =
+    "ALTER TABLE request_log ADD COLUMN caller VARBINARY(255) NOT NULL DEFAULT '' FIRST, "
+    "DROP PRIMARY KEY, ADD PRIMARY KEY (caller, request_id)";
+constexpr char kRekeyRequestLog[] =
+    "ALTER TABLE request_log DROP PRIMARY KEY, ADD PRIMARY KEY (caller, request_id)";
+// Through the primary key, so it costs nothing once every row has its caller.
+// IGNORE leaves a row whose caller already recorded the same id (written by a
+// newer and an older replica at once) as it is: unreachable, it ages out.
+constexpr char kFillRequestLogCallers[] =
+    "UPDATE IGNORE request_log SET caller = SUBSTRING(request, 1, LOCATE(X'00', request) - 1) "
+    "WHERE caller = '' AND LOCATE(X'00', request) BETWEEN 2 AND 256";
+
+std::string PrimaryKeyColumns(sql::Connection& conn, const std::string& table) {
+  std::unique_ptr<sql::PreparedStatement> stmt(conn.prepareStatement(
+      "SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index) FROM information_schema.statistics "
+      "WHERE table_schema = DATABASE() AND table_name = ? AND index_name = 'PRIMARY'"));
+  stmt->setString(1, table);
+  std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());
+  return rs->next() && !rs->isNull(1) ? std::string(rs->getString(1)) : "";
+}
+
+bool ColumnExists(sql::Connection& conn, const std::string& table, const std::string& column) {
+  std::unique_ptr<sql::PreparedStatement> stmt(conn.prepareStatement(
+      "SELECT COUNT(*) FROM information_schema.columns "
+      "WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?"));
+  stmt->setString(1, table);
+  stmt->setString(2, column);
+  std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery());
+  return rs->next() && rs->getInt64(1) > 0;
+}
+
+void KeyRequestLogByCaller(sql::Connection& conn) {
+  std::unique_ptr<sql::Statement> stmt(conn.createStatement());
+  const std::string key = PrimaryKeyColumns(conn, "request_log");
+  if (key != kRequestLogKey) {
+    stmt->execute(ColumnExists(conn, "request_log", "caller") ? kRekeyRequestLog
+                                                              : kAddRequestLogCaller);
+    Log(LogLevel::kInfo, "request_log_rekeyed", {{"from", key}, {"to", kRequestLogKey}});
+  }
+  if (const int filled = stmt->executeUpdate(kFillRequestLogCallers); filled > 0) {
+    Log(LogLevel::kInfo, "request_log_callers_filled", {{"rows", absl::StrCat(filled)}});
   }
 }
 
@@ -200,6 +253,7 @@ absl::Status MigrateLocked(sql::Connection& conn, const std::string& service,
   std::unique_ptr<sql::Statement> stmt(conn.createStatement());
   for (const char* table : kCommonTables) stmt->execute(table);
   EnsureCommonIndexes(conn);
+  KeyRequestLogByCaller(conn);
 
   const int applied = AppliedVersion(conn);
   const int known = migrations.empty() ? 0 : migrations.back().version;

@@ -21,9 +21,10 @@ struct Migration {
 // version, each recorded in `schema_migrations` once applied. Two replicas
 // starting at once serialize on a named lock (GET_LOCK), so each migration
 // runs once. Also creates the tables common/ itself needs (request log, audit,
-// outbox, applied events), and adds any of their indexes a database made by an
-// older binary lacks. FAILED_PRECONDITION when the database is newer than
-// this binary knows.
+// outbox, applied events), and brings a database made by an older binary up
+// to their current shape in place, rows kept: the indexes it lacks, and the
+// request log keyed by caller and request id. FAILED_PRECONDITION when the
+// database is newer than this binary knows.
 // INVALID_ARGUMENT when `migrations` are not in strictly increasing order of
 // positive versions; what a statement fails with otherwise (UNAVAILABLE when
 // the server is unreachable). Migration times are operational metadata and

@@ -140,8 +140,76 @@ TEST_F(MigrateTest, ADatabaseWithoutTheRetentionIndexesGetsThem) {
                                            "request_log.request_log_created"));
 }
 
+TEST_F(MigrateTest, ARequestLogKeyedByRequestIdAloneIsRekeyedByCallerWithItsRows) {
+  // As a database made before the request log was keyed by caller: each
+  // request starts with its caller and a NUL byte, except in a row written
+  // before requests were bound to callers ('r-0').
+  ASSERT_TRUE(WithConnection(db_->pool(), [](sql::Connection& conn) {
+                std::unique_ptr<sql::Statement> stmt(conn.createStatement());
+                stmt->execute(R"sql(CREATE TABLE request_log (
+  request_id VARBINARY(128) NOT NULL,
+  method VARCHAR(200) NOT NULL,
+  request MEDIUMBLOB NOT NULL,
+  response MEDIUMBLOB NOT NULL,
+  created_at DATETIME(6) NOT NULL,
+  PRIMARY KEY (request_id),
+  KEY request_log_created (created_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql");
+                stmt->execute(
+                    "INSERT INTO request_log VALUES "
+                    "('r-0', 'm0', X'0a01', 'a0', '2026-09-01 00:00:00'), "
+                    "('r-1', 'm1', CONCAT('p-a', X'00', X'0a01'), 'a1', '2026-09-02 00:00:00'), "
+                    "('r-2', 'm2', CONCAT('p-b', X'00', X'0a00'), 'a2', '2026-09-03 00:00:00')");
+                return absl::OkStatus();
+              }).ok());
+  const std::string key =
+      "SELECT GROUP_CONCAT(column_name ORDER BY seq_in_index) FROM information_schema.statistics "
+      "WHERE table_schema = DATABASE() AND table_name = 'request_log' AND index_name = 'PRIMARY'";
+  const std::string rows =
+      "SELECT CONCAT_WS(' ', caller, request_id, method, HEX(request), response, created_at) "
+      "FROM request_log ORDER BY request_id, caller";
+  const std::vector<std::string> kept = {" r-0 m0 0A01 a0 2026-09-01 00:00:00.000000",
+                                         "p-a r-1 m1 702D61000A01 a1 2026-09-02 00:00:00.000000",
+                                         "p-b r-2 m2 702D62000A00 a2 2026-09-03 00:00:00.000000"};
+
+  ASSERT_TRUE(Migrate(db_->pool(), "tasks", {kCreateNotes}).ok());
+  EXPECT_THAT(Column(key), ElementsAre("caller,request_id"));
+  EXPECT_EQ(Column(rows), kept);
+  EXPECT_THAT(Column("SELECT index_name FROM information_schema.statistics WHERE table_schema = "
+                     "DATABASE() AND table_name = 'request_log' AND index_name <> 'PRIMARY'"),
+              ElementsAre("request_log_created"));
+
+  ASSERT_TRUE(Migrate(db_->pool(), "tasks", {kCreateNotes}).ok());
+  EXPECT_THAT(Column(key), ElementsAre("caller,request_id"));
+  EXPECT_EQ(Column(rows), kept);
+}
+
+TEST_F(MigrateTest, RequestLogRowsWrittenWithoutACallerGetItAtTheNextStart) {
+  ASSERT_TRUE(Migrate(db_->pool(), "tasks", {kCreateNotes}).ok());
+  // As a replica of an older binary writes them during a rolling upgrade; the
+  // second is an id p-a recorded through a newer replica as well.
+  ASSERT_TRUE(WithConnection(db_->pool(), [](sql::Connection& conn) {
+                std::unique_ptr<sql::Statement> stmt(conn.createStatement());
+                stmt->execute(
+                    "INSERT INTO request_log (caller, request_id, method, request, response, "
+                    "created_at) VALUES "
+                    "('p-a', 'r-1', 'm', CONCAT('p-a', X'00', 'new'), '', '2026-09-02 00:00:00')");
+                stmt->execute(
+                    "INSERT INTO request_log (request_id, method, request, response, created_at) "
+                    "VALUES ('r-1', 'm', CONCAT('p-a', X'00', 'old'), '', '2026-09-02 00:00:00'), "
+                    "('r-2', 'm', CONCAT('p-c', X'00', 'old'), '', '2026-09-03 00:00:00')");
+                return absl::OkStatus();
+              }).ok());
+
+  ASSERT_TRUE(Migrate(db_->pool(), "tasks", {kCreateNotes}).ok());
+  EXPECT_THAT(Column("SELECT CONCAT_WS(' ', caller, request_id, SUBSTRING(request, 5)) "
+                     "FROM request_log ORDER BY request_id, caller"),
+              ElementsAre(" r-1 old", "p-a r-1 new", "p-c r-2 old"));
+}
+
 TEST_F(MigrateTest, AReplicaWaitsForTheLockLongerThanItsReadTimeout) {
-  const std::string lock = "duban_migrate_" + db_->name();
+  // As Migrate names it: named locks are limited to 64 characters.
+  const std::string lock = ("duban_migrate_" + db_->name()).substr(0, 64);
   ConnectionPool holder(db_->options());
   auto held = holder.Acquire();
   ASSERT_TRUE(held.ok()) << held.status();

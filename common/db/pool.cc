@@ -217,7 +217,8 @@ Lease::~Lease() {
   if (pool_ != nullptr && conn_ != nullptr) pool_->Return(std::move(conn_), broken_);
 }
 
-ConnectionPool::ConnectionPool(DbOptions options) : options_(std::move(options)) {}
+ConnectionPool::ConnectionPool(DbOptions options, const Clock* clock)
+    : options_(std::move(options)), clock_(clock) {}
 
 ConnectionPool::~ConnectionPool() {
   absl::MutexLock lock(&mu_);

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/clock.h"
 
 namespace duban::db {
 
@@ -71,7 +72,10 @@ class Lease {
 // so the pool recovers after a server restart without the service restarting.
 class ConnectionPool {
  public:
-  explicit ConnectionPool(DbOptions options);
+  // `clock` is the service's clock, which the bookkeeping rows written through
+  // the pool are stamped with (see clock()); not owned, it must outlive the
+  // pool. Tools and tests that build a pool themselves get the real clock.
+  explicit ConnectionPool(DbOptions options, const Clock* clock = SystemClock::Get());
   ~ConnectionPool();
 
   // A connection, idle or newly opened. RESOURCE_EXHAUSTED when none frees up
@@ -91,6 +95,12 @@ class ConnectionPool {
 
   const DbOptions& options() const { return options_; }
 
+  // The service's clock: what common/db stamps its bookkeeping rows with (the
+  // request log's created_at), so that retention, which ages them on the same
+  // clock, sees their true age under a test clock too. The pool's own timing
+  // (idle connections, timeouts) stays on the real clock.
+  const Clock& clock() const { return *clock_; }
+
   // Connections currently open, idle or leased (for metrics).
   int open_connections() const;
 
@@ -105,6 +115,7 @@ class ConnectionPool {
   };
 
   const DbOptions options_;
+  const Clock* const clock_;
   mutable absl::Mutex mu_;
   std::vector<IdleConnection> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;

@@ -136,7 +136,12 @@ TEST_F(DeadlineKeeperStoreTest, TwoConcurrentFirersFireEachRungOnce) {
   fired_here = keeper_->FireDue(clock_.Now(), 1000).value_or(-1000);
   there.join();
 
-  EXPECT_EQ(fired_here + fired_there, 3 * kDeadlines);
+  ASSERT_GE(fired_here, 0);
+  ASSERT_GE(fired_there, 0);
+  // A firer stops when every due rung left is locked by the other one, so a
+  // pass may leave rungs for the next; together they fire each rung once.
+  const int fired_after = keeper_->FireDue(clock_.Now(), 1000).value_or(-1000);
+  EXPECT_EQ(fired_here + fired_there + fired_after, 3 * kDeadlines);
   EXPECT_EQ(CountOutbox(), 3 * kDeadlines);
   EXPECT_EQ(keeper_->FireDue(clock_.Now(), 1000).value_or(-1), 0);
 }

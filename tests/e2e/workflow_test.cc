@@ -775,8 +775,16 @@ TEST_F(WorkflowTest, ReplacingALiaisonNeedsAReasonKeepsHistoryAndMovesTheRightsA
   ASSERT_TRUE(then.ok()) << then.status();
   EXPECT_EQ(then->term().person_name(), "施四");
 
-  // The replaced liaison loses the unit's items at once; the new one has them.
-  EXPECT_EQ(CountItems(old_liaison).count(), 0);
+  // The replaced liaison, left without any role, loses the unit's items at
+  // once (refused outright); the new one has them.
+  {
+    auto refused =
+        Call(clients().tasks(), &Tasks::CountItems, old_liaison, tasks::CountItemsRequest());
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+    EXPECT_THAT(std::string(refused.status().message()),
+                ::testing::EndsWith("/CountItems requires a role in the registry; " +
+                                    Person("施四") + " holds none"));
+  }
   EXPECT_EQ(CountItems(Token("新人甲")).count(), 1);
 }
 
