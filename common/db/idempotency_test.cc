@@ -29,17 +29,6 @@ const Migration kCounterTable{1, "0001_counter",
                               "CREATE TABLE counter (id INT PRIMARY KEY, n INT NOT NULL);\n"
                               "INSERT INTO counter VALUES (1, 0);\n"};
 
-// The request log as databases made before it was keyed by caller hold it.
-constexpr char kRequestLogKeyedByIdAlone[] = R"sql(CREATE TABLE request_log (
-  request_id VARBINARY(128) NOT NULL,
-  method VARCHAR(200) NOT NULL,
-  request MEDIUMBLOB NOT NULL,
-  response MEDIUMBLOB NOT NULL,
-  created_at DATETIME(6) NOT NULL,
-  PRIMARY KEY (request_id),
-  KEY request_log_created (created_at)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql";
-
 StringValue Request(const std::string& text) {
   StringValue request;
   request.set_value(text);
@@ -188,7 +177,7 @@ TEST_F(IdempotencyTest, TheRequestIsStampedWithThePoolsClock) {
 TEST_F(IdempotencyTest, ADatabaseKeyedByRequestIdAloneIsRekeyedAndItsRetriesReplay) {
   // As an older binary left it: p-owner's "r-1" was answered 41.
   Execute("DROP TABLE request_log");
-  Execute(kRequestLogKeyedByIdAlone);
+  Execute(testing::kRequestLogKeyedByIdAlone);
   Int64Value recorded;
   recorded.set_value(41);
   ASSERT_TRUE(WithConnection(db_->pool(), [&](sql::Connection& conn) {

@@ -39,17 +39,7 @@ class MigrateTest : public ::testing::Test {
     db_ = *std::move(db);
   }
 
-  std::vector<std::string> Column(const std::string& query) {
-    std::vector<std::string> values;
-    absl::Status status = WithConnection(db_->pool(), [&](sql::Connection& conn) {
-      std::unique_ptr<sql::Statement> stmt(conn.createStatement());
-      std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery(query));
-      while (rs->next()) values.push_back(rs->getString(1));
-      return absl::OkStatus();
-    });
-    EXPECT_TRUE(status.ok()) << status;
-    return values;
-  }
+  std::vector<std::string> Column(const std::string& query) { return db_->Column(query); }
 
   std::unique_ptr<testing::TestDatabase> db_;
 };
@@ -146,15 +136,7 @@ TEST_F(MigrateTest, ARequestLogKeyedByRequestIdAloneIsRekeyedByCallerWithItsRows
   // before requests were bound to callers ('r-0').
   ASSERT_TRUE(WithConnection(db_->pool(), [](sql::Connection& conn) {
                 std::unique_ptr<sql::Statement> stmt(conn.createStatement());
-                stmt->execute(R"sql(CREATE TABLE request_log (
-  request_id VARBINARY(128) NOT NULL,
-  method VARCHAR(200) NOT NULL,
-  request MEDIUMBLOB NOT NULL,
-  response MEDIUMBLOB NOT NULL,
-  created_at DATETIME(6) NOT NULL,
-  PRIMARY KEY (request_id),
-  KEY request_log_created (created_at)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql");
+                stmt->execute(testing::kRequestLogKeyedByIdAlone);
                 stmt->execute(
                     "INSERT INTO request_log VALUES "
                     "('r-0', 'm0', X'0a01', 'a0', '2026-09-01 00:00:00'), "

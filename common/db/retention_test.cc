@@ -77,17 +77,7 @@ class RetentionTest : public ::testing::Test {
            });
   }
 
-  std::vector<std::string> Column(const std::string& query) {
-    std::vector<std::string> values;
-    absl::Status status = WithConnection(pool(), [&](sql::Connection& conn) {
-      std::unique_ptr<sql::Statement> stmt(conn.createStatement());
-      std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery(query));
-      while (rs->next()) values.push_back(rs->getString(1));
-      return absl::OkStatus();
-    });
-    EXPECT_TRUE(status.ok()) << status;
-    return values;
-  }
+  std::vector<std::string> Column(const std::string& query) { return db_->Column(query); }
 
   std::vector<std::string> OutboxLeft() { return Column("SELECT seq FROM outbox ORDER BY seq"); }
   std::vector<std::string> RequestsLeft() {

@@ -1,5 +1,6 @@
 #include "common/testing/test_db.h"
 
+#include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -85,6 +86,18 @@ TestDatabase::~TestDatabase() {
   pool_.reset();
   absl::Status dropped = OnServer(options_, absl::StrCat("DROP DATABASE IF EXISTS `", name(), "`"));
   if (!dropped.ok()) ADD_FAILURE() << "dropping test database " << name() << ": " << dropped;
+}
+
+std::vector<std::string> TestDatabase::Column(const std::string& query) {
+  std::vector<std::string> values;
+  const absl::Status status = db::WithConnection(*pool_, [&](sql::Connection& conn) {
+    std::unique_ptr<sql::Statement> stmt(conn.createStatement());
+    std::unique_ptr<sql::ResultSet> rs(stmt->executeQuery(query));
+    while (rs->next()) values.push_back(rs->getString(1));
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(status.ok()) << query << ": " << status;
+  return values;
 }
 
 }  // namespace duban::testing

@@ -43,12 +43,28 @@ class TestDatabase {
   const db::DbOptions& options() const { return options_; }
   db::ConnectionPool& pool() { return *pool_; }
 
+  // The first column of each row `query` returns, as text; a failure is a
+  // test failure (and no rows).
+  std::vector<std::string> Column(const std::string& query);
+
  private:
   explicit TestDatabase(db::DbOptions options);
 
   db::DbOptions options_;
   std::unique_ptr<db::ConnectionPool> pool_;
 };
+
+// The request log as databases made before it was keyed by caller hold it,
+// for tests of the migration that rekeys it.
+inline constexpr char kRequestLogKeyedByIdAlone[] = R"sql(CREATE TABLE request_log (
+  request_id VARBINARY(128) NOT NULL,
+  method VARCHAR(200) NOT NULL,
+  request MEDIUMBLOB NOT NULL,
+  response MEDIUMBLOB NOT NULL,
+  created_at DATETIME(6) NOT NULL,
+  PRIMARY KEY (request_id),
+  KEY request_log_created (created_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin)sql";
 
 // The current test's name as a database identifier: lower case letters,
 // digits and "_", at most 40 characters ("" outside a test).
