@@ -32,7 +32,7 @@ constexpr absl::Duration kValidateAfterIdle = absl::Seconds(1);
 // Attempts of a transaction whose connection turned out dead before it began.
 constexpr int kStaleConnectionRetries = 2;
 // Retries of a whole transaction after a deadlock or lock wait timeout.
-constexpr int kAbortedRetries = 5;
+constexpr int kAbortedRetries = 3;
 
 // A short pause before retrying a deadlocked transaction, spread by thread so
 // that the transactions that collided do not collide again.
