@@ -54,6 +54,37 @@ constexpr int kFirstMetricsPort = 9151;
 // Peers nobody listens on, inside this test's port range (slot 8).
 constexpr char kNowhere[] = "127.0.0.1:20159";
 
+// A Watch of the server's overall health, open from construction (for at
+// most a minute) until Close or destruction.
+class HealthWatch {
+ public:
+  explicit HealthWatch(const std::shared_ptr<grpc::Channel>& channel)
+      : stub_(grpc::health::v1::Health::NewStub(channel)) {
+    context_.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    reader_ = stub_->Watch(&context_, HealthCheckRequest());
+  }
+  ~HealthWatch() { Close(); }
+
+  // The next status sent; "ENDED" once the stream has ended.
+  std::string Next() {
+    HealthCheckResponse update;
+    if (reader_ == nullptr || !reader_->Read(&update)) return "ENDED";
+    return HealthCheckResponse::ServingStatus_Name(update.status());
+  }
+
+  void Close() {
+    if (reader_ == nullptr) return;
+    context_.TryCancel();
+    reader_->Finish().IgnoreError();
+    reader_.reset();
+  }
+
+ private:
+  std::unique_ptr<grpc::health::v1::Health::Stub> stub_;
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReader<HealthCheckResponse>> reader_;
+};
+
 // Applies events without a database; an event "slow" takes a second, so a
 // call can be in flight during shutdown.
 class FakeSink final : public duban::events::v1::EventSinkService::Service {
@@ -481,13 +512,8 @@ TEST_F(RuntimeTest, SigtermTurnsHealthNotServingAndLetsInFlightCallsFinish) {
   ASSERT_NO_FATAL_FAILURE(StartServing(4));
 
   // Watch health from before the signal.
-  auto health = grpc::health::v1::Health::NewStub(channel_);
-  grpc::ClientContext watch_context;
-  HealthCheckRequest watch_request;
-  auto watch = health->Watch(&watch_context, watch_request);
-  HealthCheckResponse update;
-  ASSERT_TRUE(watch->Read(&update));
-  EXPECT_EQ(update.status(), HealthCheckResponse::SERVING);
+  HealthWatch watch(channel_);
+  EXPECT_EQ(watch.Next(), "SERVING");
 
   grpc::Status slow_status(grpc::StatusCode::UNKNOWN, "not finished");
   std::thread slow([&] { slow_status = Deliver("slow"); });
@@ -495,10 +521,8 @@ TEST_F(RuntimeTest, SigtermTurnsHealthNotServingAndLetsInFlightCallsFinish) {
 
   ASSERT_EQ(kill(getpid(), SIGTERM), 0);
 
-  ASSERT_TRUE(watch->Read(&update));
-  EXPECT_EQ(update.status(), HealthCheckResponse::NOT_SERVING);
-  watch_context.TryCancel();
-  watch->Finish().IgnoreError();
+  EXPECT_EQ(watch.Next(), "NOT_SERVING");
+  watch.Close();
 
   slow.join();
   EXPECT_TRUE(slow_status.ok()) << slow_status.error_message();
@@ -510,19 +534,12 @@ TEST_F(RuntimeTest, SigtermTurnsHealthNotServingAndLetsInFlightCallsFinish) {
 
 TEST_F(RuntimeTest, DuringTheDrainHealthIsNotServingWhileCallsAreStillAccepted) {
   ASSERT_NO_FATAL_FAILURE(StartServing(5, {"--shutdown_drain=3s"}));
-  auto health = grpc::health::v1::Health::NewStub(channel_);
-  grpc::ClientContext watch_context;
-  HealthCheckRequest watch_request;
-  auto watch = health->Watch(&watch_context, watch_request);
-  HealthCheckResponse update;
-  ASSERT_TRUE(watch->Read(&update));
-  EXPECT_EQ(update.status(), HealthCheckResponse::SERVING);
+  HealthWatch watch(channel_);
+  EXPECT_EQ(watch.Next(), "SERVING");
 
   runtime_->RequestShutdown();
-  ASSERT_TRUE(watch->Read(&update));
-  EXPECT_EQ(update.status(), HealthCheckResponse::NOT_SERVING);
-  watch_context.TryCancel();
-  watch->Finish().IgnoreError();
+  EXPECT_EQ(watch.Next(), "NOT_SERVING");
+  watch.Close();
 
   grpc::Status during_drain = Deliver("during-drain");
   EXPECT_TRUE(during_drain.ok()) << during_drain.error_message();
@@ -547,24 +564,17 @@ TEST_F(RuntimeTest, ShutdownHooksRunInOrderWhenHealthIsNotServingAndCallsAreStil
 
 TEST_F(RuntimeTest, TheDatabaseCheckKeepsHealthServingAndLeavesShutdownNotServing) {
   ASSERT_NO_FATAL_FAILURE(StartServing(7, {"--health_db_check=20ms", "--shutdown_drain=1s"}));
-  auto health = grpc::health::v1::Health::NewStub(channel_);
-  grpc::ClientContext watch_context;
-  watch_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  HealthCheckRequest watch_request;
-  auto watch = health->Watch(&watch_context, watch_request);
-  HealthCheckResponse update;
-  ASSERT_TRUE(watch->Read(&update));
-  EXPECT_EQ(update.status(), HealthCheckResponse::SERVING);
+  HealthWatch watch(channel_);
+  EXPECT_EQ(watch.Next(), "SERVING");
   ASSERT_TRUE(Deliver("while-checked").ok());
   EXPECT_EQ(Health("duban.events.v1.EventSinkService"), HealthCheckResponse::SERVING);
 
   runtime_->RequestShutdown();
-  ASSERT_TRUE(watch->Read(&update));
-  EXPECT_EQ(update.status(), HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(watch.Next(), "NOT_SERVING");
   // Through the drain and the stop, the check (every 20 ms) never turns it back.
   std::vector<std::string> later;
-  while (watch->Read(&update)) {
-    later.push_back(HealthCheckResponse::ServingStatus_Name(update.status()));
+  for (std::string status = watch.Next(); status != "ENDED"; status = watch.Next()) {
+    later.push_back(status);
   }
   EXPECT_THAT(later, ::testing::Each("NOT_SERVING"));
   serve_thread_.join();
@@ -577,21 +587,14 @@ TEST_F(RuntimeTest, DatabaseUpAndServingGaugesFollowTheDatabaseCheck) {
   ASSERT_NO_FATAL_FAILURE(
       StartServing(10, {"--health_db_check=20ms", "--db_socket=", "--db_host=127.0.0.1",
                         absl::StrCat("--db_port=", proxy_->port())}));
-  auto health = grpc::health::v1::Health::NewStub(channel_);
-  grpc::ClientContext watch_context;
-  watch_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-  HealthCheckRequest watch_request;
-  auto watch = health->Watch(&watch_context, watch_request);
-  HealthCheckResponse update;
-  ASSERT_TRUE(watch->Read(&update));
-  ASSERT_EQ(update.status(), HealthCheckResponse::SERVING);
+  HealthWatch watch(channel_);
+  ASSERT_EQ(watch.Next(), "SERVING");
   std::string metrics = HttpGet(metrics_port_, "/metrics");
   EXPECT_THAT(metrics, HasSubstr("\nduban_database_up 1\n"));
   EXPECT_THAT(metrics, HasSubstr("\nduban_serving 1\n"));
 
   proxy_->Cut();
-  ASSERT_TRUE(watch->Read(&update));
-  ASSERT_EQ(update.status(), HealthCheckResponse::NOT_SERVING);
+  ASSERT_EQ(watch.Next(), "NOT_SERVING");
   metrics = HttpGet(metrics_port_, "/metrics");
   EXPECT_THAT(metrics, HasSubstr("\nduban_database_up 0\n"));
   EXPECT_THAT(metrics, HasSubstr("\nduban_serving 0\n"));
@@ -600,13 +603,11 @@ TEST_F(RuntimeTest, DatabaseUpAndServingGaugesFollowTheDatabaseCheck) {
   EXPECT_THAT(metrics, ::testing::Not(HasSubstr("duban_outbox_backlog_events")));
 
   proxy_->Restore();
-  ASSERT_TRUE(watch->Read(&update));
-  ASSERT_EQ(update.status(), HealthCheckResponse::SERVING);
+  ASSERT_EQ(watch.Next(), "SERVING");
   metrics = HttpGet(metrics_port_, "/metrics");
   EXPECT_THAT(metrics, HasSubstr("\nduban_database_up 1\n"));
   EXPECT_THAT(metrics, HasSubstr("\nduban_serving 1\n"));
-  watch_context.TryCancel();
-  watch->Finish().IgnoreError();
+  watch.Close();
 
   runtime_->RequestShutdown();
   serve_thread_.join();
