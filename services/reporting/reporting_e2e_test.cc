@@ -38,9 +38,7 @@ TEST(ReportingE2eTest, HolidayMovesTheCutoffAndAnIncompleteReportIsRefusedNaming
   auto cluster = Cluster::Start({.name = "reporting", .base_port = 22300});
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   client::Session& s = (*cluster)->session();
-  ASSERT_EQ(ImportWorkCalendar(s, ExampleFile("work_calendar_2026.csv")), absl::OkStatus());
-  std::ostringstream out;
-  ASSERT_EQ(client::ImportSample(s, SampleCycleInputs(), out), absl::OkStatus()) << out.str();
+  ASSERT_EQ(ImportSampleWithCalendar(s), absl::OkStatus());
   const std::string admin = *s.AdminToken();
 
   // The period ending 2026-10-05: both cut-offs at 2026-10-08 18:00.
@@ -129,10 +127,9 @@ TEST(ReportingE2eTest, EachDocumentOfAReportIsDatedByItsDispatchEvent) {
   auto cluster = Cluster::Start({.name = "reporting_dates", .base_port = 22360});
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   client::Session& s = (*cluster)->session();
-  ASSERT_EQ(ImportWorkCalendar(s, ExampleFile("work_calendar_2026.csv")), absl::OkStatus());
-  std::ostringstream out;
-  ASSERT_EQ(client::ImportSample(s, SampleCycleInputs(), out), absl::OkStatus()) << out.str();
+  ASSERT_EQ(ImportSampleWithCalendar(s), absl::OkStatus());
   // 李四's meeting of 2026-09-28: 发改局's minutes, issued the same day.
+  std::ostringstream out;
   auto items = client::IssueSampleMinutes(s, out);
   ASSERT_TRUE(items.ok()) << items.status() << out.str();
 
@@ -154,9 +151,7 @@ TEST(ReportingE2eTest, TheGroupIssuesTheCircularAndTheAnalysisOnce) {
   auto cluster = Cluster::Start({.name = "reporting_month", .base_port = 22330});
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   client::Session& s = (*cluster)->session();
-  ASSERT_EQ(ImportWorkCalendar(s, ExampleFile("work_calendar_2026.csv")), absl::OkStatus());
-  std::ostringstream out;
-  ASSERT_EQ(client::ImportSample(s, SampleCycleInputs(), out), absl::OkStatus()) << out.str();
+  ASSERT_EQ(ImportSampleWithCalendar(s), absl::OkStatus());
   ASSERT_EQ(client::AddSupervisionGroupMember(s), absl::OkStatus());
   const std::string admin = *s.AdminToken();
   const std::string group = *s.TokenAs(client::kSupervisor);

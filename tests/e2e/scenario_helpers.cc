@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
 #include "common/time_util.h"
 #include "tests/e2e/cluster.h"
 
@@ -45,6 +49,14 @@ std::string PersonIdOf(client::Session& s, const std::string& person) {
 
 client::CycleInputs SampleCycleInputs() {
   return {ExampleFile("dispatch_matters.csv"), ExampleFile("unit_liaisons.csv")};
+}
+
+absl::Status ImportSampleWithCalendar(client::Session& s) {
+  DUBAN_RETURN_IF_ERROR(ImportWorkCalendar(s, ExampleFile("work_calendar_2026.csv")));
+  std::ostringstream out;
+  const absl::Status imported = client::ImportSample(s, SampleCycleInputs(), out);
+  if (imported.ok()) return imported;
+  return absl::Status(imported.code(), absl::StrCat(imported.message(), "\n", out.str()));
 }
 
 }  // namespace duban::testing

@@ -32,6 +32,11 @@ std::string PersonIdOf(client::Session& s, const std::string& person);
 // calling test when a file cannot be read.
 client::CycleInputs SampleCycleInputs();
 
+// Imports the 2026 work calendar, then form 2 and the unit liaisons, from
+// examples/: where most scenarios start. A failure carries what the import
+// printed.
+absl::Status ImportSampleWithCalendar(client::Session& s);
+
 }  // namespace duban::testing
 
 #endif  // DUBAN_TESTS_E2E_SCENARIO_HELPERS_H_

@@ -33,9 +33,7 @@ class SchedulingCalendarTest : public ::testing::Test {
                                    .service_flags = {{"minutes", {"--draft_working_days"}}}});
     ASSERT_TRUE(cluster.ok()) << cluster.status();
     cluster_ = *std::move(cluster);
-    std::ostringstream out;
-    ASSERT_EQ(client::ImportSample(s(), SampleCycleInputs(), out), absl::OkStatus()) << out.str();
-    ASSERT_EQ(ImportWorkCalendar(s(), ExampleFile("work_calendar_2026.csv")), absl::OkStatus());
+    ASSERT_EQ(ImportSampleWithCalendar(s()), absl::OkStatus());
   }
 
   client::Session& s() { return cluster_->session(); }

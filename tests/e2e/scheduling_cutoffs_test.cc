@@ -281,9 +281,7 @@ TEST(SchedulingCutoffsTest, ReportAt175959IsOnTimeAt1800IsLateAndNeverIsMissingA
       {.name = "lateness", .base_port = 21320, .clock_start = absl::FromUnixSeconds(1792890000)});
   ASSERT_TRUE(cluster.ok()) << cluster.status();
   client::Session& s = (*cluster)->session();
-  ASSERT_EQ(ImportWorkCalendar(s, ExampleFile("work_calendar_2026.csv")), absl::OkStatus());
-  std::ostringstream out;
-  ASSERT_EQ(client::ImportSample(s, SampleCycleInputs(), out), absl::OkStatus()) << out.str();
+  ASSERT_EQ(ImportSampleWithCalendar(s), absl::OkStatus());
   const std::string admin = *s.AdminToken();
   const std::string on_time = *s.UnitId("发改局"), late = *s.UnitId("统计局"),
                     missing = *s.UnitId("应急局");

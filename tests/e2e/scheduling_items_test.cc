@@ -51,9 +51,7 @@ class SchedulingItemsTest : public ::testing::Test {
         {.name = name, .base_port = base_port, .clock_start = absl::FromUnixSeconds(1793581200)});
     ASSERT_TRUE(cluster.ok()) << cluster.status();
     cluster_ = *std::move(cluster);
-    std::ostringstream out;
-    ASSERT_EQ(client::ImportSample(s(), SampleCycleInputs(), out), absl::OkStatus()) << out.str();
-    ASSERT_EQ(ImportWorkCalendar(s(), ExampleFile("work_calendar_2026.csv")), absl::OkStatus());
+    ASSERT_EQ(ImportSampleWithCalendar(s()), absl::OkStatus());
   }
   client::Session& s() { return cluster_->session(); }
   std::string Unit(const std::string& name) { return UnitIdOf(s(), name); }
